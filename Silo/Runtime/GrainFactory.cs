@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Platform.Silo.Runtime;
+
+/// <summary>Creates grain references bound to this silo's runtime.</summary>
+internal sealed class GrainFactory(SiloRuntime runtime) : IGrainFactory
+{
+    private readonly ConcurrentDictionary<(Type Interface, GrainTypeInfo GrainType), GrainInterfaceInfo> _interfaces = new();
+
+    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
+    {
+        GrainKey.Validate(key);
+        return Create<TGrainInterface>(runtime.Registry.ForInterface(typeof(TGrainInterface)), key);
+    }
+
+    public TGrainInterface GetGrain<TGrainInterface>(Guid key) where TGrainInterface : IGrainWithGuidKey =>
+        Create<TGrainInterface>(runtime.Registry.ForInterface(typeof(TGrainInterface)), key.ToString("N"));
+
+    /// <summary>A reference by grain id, for callers (reminders) that know the grain type but not its main interface.</summary>
+    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IGrain
+    {
+        var grainType = runtime.Registry.ForName(grainId.Type);
+        if (!typeof(TGrainInterface).IsAssignableFrom(grainType.GrainClass))
+        {
+            throw new InvalidOperationException($"Grain type '{grainId.Type}' does not implement {typeof(TGrainInterface).Name}.");
+        }
+
+        return Create<TGrainInterface>(grainType, grainId.Key);
+    }
+
+    private TGrainInterface Create<TGrainInterface>(GrainTypeInfo grainType, string key)
+    {
+        var info = _interfaces.GetOrAdd(
+            (typeof(TGrainInterface), grainType),
+            static pair => new GrainInterfaceInfo(pair.Interface, pair.GrainType));
+        var proxy = DispatchProxy.Create<TGrainInterface, GrainReference>();
+        ((GrainReference)(object)proxy!).Initialize(new GrainId(grainType.Name, key), info, runtime);
+        return proxy;
+    }
+}
