@@ -13,6 +13,8 @@ internal sealed class SiloHostedService(
     ActivationCollector collector,
     IEnumerable<IStorageInitializer> storageInitializers) : IHostedLifecycleService
 {
+    private int _stopped;
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         foreach (var initializer in storageInitializers)
@@ -39,6 +41,11 @@ internal sealed class SiloHostedService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         runtime.SignalStopping();
         runtime.Log.Stopping(runtime.Catalog.Count);
         var drained = runtime.Catalog.DeactivateAllAsync();
@@ -52,9 +59,6 @@ internal sealed class SiloHostedService(
         }
     }
 
-    public Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        runtime.Dispose();
-        return Task.CompletedTask;
-    }
+    // The runtime is a DI singleton; the container disposes it with the host.
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

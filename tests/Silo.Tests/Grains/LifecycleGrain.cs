@@ -20,6 +20,7 @@ public sealed class LifecycleGrain : Grain, ILifecycleGrain
 
     public async Task<string> HoldTurnAsync()
     {
+        TestGates.Record(PrimaryKey, "holding");
         await TestGates.Gate(PrimaryKey).Task;
         TestGates.Record(PrimaryKey, "finished");
         return "finished";
