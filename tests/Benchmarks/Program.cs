@@ -1,1 +1,13 @@
-Console.WriteLine("benchmarks: not yet");
+using Platform.Benchmarks;
+
+// Prints one figure per line, "name value unit", for docs/benchmarks.md.
+var suite = args.FirstOrDefault() ?? "runtime";
+switch (suite)
+{
+    case "runtime":
+        await RuntimeBenchmarks.RunAsync();
+        return 0;
+    default:
+        await Console.Error.WriteLineAsync($"Unknown suite '{suite}'. Usage: dotnet run -c Release --project tests/Benchmarks -- runtime");
+        return 2;
+}
