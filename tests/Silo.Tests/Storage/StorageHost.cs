@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+using Platform.Silo.Reminders;
+using Platform.Silo.Storage;
+
+namespace Platform.Silo.Tests.Storage;
+
+/// <summary>A storage provider wired exactly as the silo wires it (through the DI extensions), initialized and ready.</summary>
+public sealed class StorageHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private StorageHost(ServiceProvider services)
+    {
+        _services = services;
+        Storage = services.GetRequiredService<IGrainStorage>();
+        Reminders = services.GetRequiredService<IReminderTable>();
+    }
+
+    public IGrainStorage Storage { get; }
+
+    public IReminderTable Reminders { get; }
+
+    public static Task<StorageHost> StartSqliteAsync(string directory, Action<SqliteStorageOptions>? configure = null) =>
+        StartAsync(services => services.AddSqliteGrainStorage(options =>
+        {
+            options.DataDirectory = directory;
+            configure?.Invoke(options);
+        }));
+
+    public static Task<StorageHost> StartPostgresAsync(string connectionString, Action<PostgresStorageOptions>? configure = null) =>
+        StartAsync(services => services.AddPostgresGrainStorage(options =>
+        {
+            options.ConnectionString = connectionString;
+            configure?.Invoke(options);
+        }));
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+
+    private static async Task<StorageHost> StartAsync(Action<IServiceCollection> addStorage)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        addStorage(services);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        try
+        {
+            foreach (var initializer in provider.GetServices<IStorageInitializer>())
+            {
+                await initializer.InitializeAsync(TestContext.Current.CancellationToken);
+            }
+
+            return new StorageHost(provider);
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            throw;
+        }
+    }
+}
