@@ -20,43 +20,21 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
     public Task InitializeAsync(CancellationToken cancellationToken) => database.EnsureInitializedAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await database.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-            await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(ReadAllSql, connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var entries = new List<ReminderEntry>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                entries.Add(new ReminderEntry(
-                    new GrainId(reader.GetString(0), reader.GetString(1)),
-                    reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3),
-                    TimeSpan.FromMilliseconds(reader.GetInt64(4))));
-            }
-
-            return entries;
-        }
-        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
-        {
-            throw database.Unavailable(ex);
-        }
-    }
+    public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        database.WithReconnectAsync(() => ReadAllOnceAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         Validate(entry.GrainId, entry.Name);
-        await ExecuteAsync(UpsertSql, entry.GrainId, entry.Name, parameters =>
+        // An upsert is idempotent, so it may be repeated on a fresh connection after a server restart.
+        await database.WithReconnectAsync(() => ExecuteAsync(UpsertSql, entry.GrainId, entry.Name, parameters =>
         {
             // timestamptz takes only UTC offsets from Npgsql; the instant is what matters.
             parameters.Add(new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = entry.DueAt.ToUniversalTime() });
             parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = (long)entry.Period.TotalMilliseconds });
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -64,6 +42,25 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
     {
         Validate(grainId, name);
         return await ExecuteAsync(RemoveSql, grainId, name, static _ => { }, cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    private async Task<IReadOnlyList<ReminderEntry>> ReadAllOnceAsync(CancellationToken cancellationToken)
+    {
+        await database.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(ReadAllSql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<ReminderEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new ReminderEntry(
+                new GrainId(reader.GetString(0), reader.GetString(1)),
+                reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3),
+                TimeSpan.FromMilliseconds(reader.GetInt64(4))));
+        }
+
+        return entries;
     }
 
     private static void Validate(GrainId grainId, string name)

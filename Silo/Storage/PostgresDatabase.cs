@@ -146,6 +146,36 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         return new StorageUnavailableException($"PostgreSQL storage is unavailable: {Endpoint}: {reason}", exception);
     }
 
+    /// <summary>
+    /// Runs <paramref name="operation"/>, and once more on a fresh connection if it failed at the connection level:
+    /// idle pooled connections die silently with a server restart, and the first call after one should not fail for it.
+    /// Only for operations that are safe to repeat; the second failure is reported as <see cref="StorageUnavailableException"/>.
+    /// </summary>
+    public async Task<T> WithReconnectAsync<T>(Func<Task<T>> operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            _dataSource.Clear();
+        }
+
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    /// <summary>Drops every pooled connection, for callers that retry after a connection-level failure.</summary>
+    public void ClearPool() => _dataSource.Clear();
+
     public async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync().ConfigureAwait(false);

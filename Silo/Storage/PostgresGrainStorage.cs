@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 using Microsoft.Extensions.Logging;
 
@@ -70,22 +71,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         var start = Stopwatch.GetTimestamp();
         try
         {
-            await _database.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-            await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(ReadSql, connection);
-            AddKey(command.Parameters, grainId, stateName);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            var payload = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-            return new StoredGrainState(payload, reader.GetInt64(1).ToString(CultureInfo.InvariantCulture));
-        }
-        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
-        {
-            throw _database.Unavailable(ex);
+            return await _database.WithReconnectAsync(() => ReadOnceAsync(grainId, stateName, cancellationToken)).ConfigureAwait(false);
         }
         finally
         {
@@ -128,6 +114,22 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
 
     /// <summary>Commits every queued write; the shared data source is disposed by its own owner.</summary>
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
+
+    private async Task<StoredGrainState?> ReadOnceAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
+    {
+        await _database.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(ReadSql, connection);
+        AddKey(command.Parameters, grainId, stateName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var payload = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
+        return new StoredGrainState(payload, reader.GetInt64(1).ToString(CultureInfo.InvariantCulture));
+    }
 
     private static void Validate(GrainId grainId, string stateName)
     {
@@ -174,7 +176,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
     {
         try
         {
-            await CommitAsync(batch).ConfigureAwait(false);
+            await CommitWithReconnectAsync(batch).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (!PostgresDatabase.IsUnavailable(ex) && batch.Count > 1)
         {
@@ -185,7 +187,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
             {
                 try
                 {
-                    await CommitAsync([write]).ConfigureAwait(false);
+                    await CommitWithReconnectAsync([write]).ConfigureAwait(false);
                     write.Complete();
                 }
                 catch (Exception single)
@@ -214,7 +216,23 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         }
     }
 
-    private async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
+    private async Task CommitWithReconnectAsync(IReadOnlyList<PendingWrite> batch)
+    {
+        var commitSent = new StrongBox<bool>();
+        try
+        {
+            await CommitAsync(batch, commitSent).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex) && !commitSent.Value)
+        {
+            // The transaction never reached COMMIT, so nothing was written and trying again on a fresh connection is safe;
+            // this is what makes the first write after a server restart succeed despite the pool's dead connections.
+            _database.ClearPool();
+            await CommitAsync(batch, commitSent).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(IReadOnlyList<PendingWrite> batch, StrongBox<bool> commitSent)
     {
         await _database.EnsureInitializedAsync(CancellationToken.None).ConfigureAwait(false);
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
@@ -241,6 +259,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
             }
         }
 
+        commitSent.Value = true;
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
