@@ -22,23 +22,23 @@ public sealed class StorageHost : IAsyncDisposable
 
     public IReminderTable Reminders { get; }
 
-    public static Task<StorageHost> StartSqliteAsync(string directory, Action<SqliteStorageOptions>? configure = null) =>
+    public static Task<StorageHost> StartSqliteAsync(string directory, Action<SqliteStorageOptions>? configure = null, bool initialize = true) =>
         StartAsync(services => services.AddSqliteGrainStorage(options =>
         {
             options.DataDirectory = directory;
             configure?.Invoke(options);
-        }));
+        }), initialize);
 
     public static Task<StorageHost> StartPostgresAsync(string connectionString, Action<PostgresStorageOptions>? configure = null) =>
         StartAsync(services => services.AddPostgresGrainStorage(options =>
         {
             options.ConnectionString = connectionString;
             configure?.Invoke(options);
-        }));
+        }), initialize: true);
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
-    private static async Task<StorageHost> StartAsync(Action<IServiceCollection> addStorage)
+    private static async Task<StorageHost> StartAsync(Action<IServiceCollection> addStorage, bool initialize)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
@@ -46,7 +46,7 @@ public sealed class StorageHost : IAsyncDisposable
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try
         {
-            foreach (var initializer in provider.GetServices<IStorageInitializer>())
+            foreach (var initializer in initialize ? provider.GetServices<IStorageInitializer>() : [])
             {
                 await initializer.InitializeAsync(TestContext.Current.CancellationToken);
             }
