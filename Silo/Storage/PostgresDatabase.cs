@@ -11,7 +11,7 @@ namespace Platform.Silo.Storage;
 /// The PostgreSQL data source shared by grain storage and the reminder table: creates the schema once and turns
 /// connection-level failures into a fast <see cref="StorageUnavailableException"/> that names host:port, never the password.
 /// </summary>
-internal sealed class PostgresDatabase : IAsyncDisposable
+internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 {
     public const string ProviderName = "postgres";
 
@@ -179,6 +179,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        _initLock.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _dataSource.Dispose();
         _initLock.Dispose();
     }
 

@@ -16,7 +16,7 @@ namespace Platform.Silo.Storage;
 /// Grain state in PostgreSQL. Writes and clears are group-committed: one writer sends every pending write as one
 /// <see cref="NpgsqlBatch"/> in one transaction. Each statement reports its own outcome, so a conflict refuses only its write.
 /// </summary>
-internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer, IAsyncDisposable
+internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer, IAsyncDisposable, IDisposable
 {
     private const string ReadSql = "SELECT payload, version FROM grain_state WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3";
 
@@ -114,6 +114,9 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
 
     /// <summary>Commits every queued write; the shared data source is disposed by its own owner.</summary>
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
+
+    /// <summary>Blocks until queued writes are committed, for containers disposed synchronously (see <see cref="SqliteGrainStorage.Dispose"/>).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task<StoredGrainState?> ReadOnceAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
     {

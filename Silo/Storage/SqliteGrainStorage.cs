@@ -12,7 +12,7 @@ namespace Platform.Silo.Storage;
 /// Grain state in one SQLite file. Writes and clears are group-committed by a single writer on a dedicated
 /// connection (one fsync per batch); reads use pooled connections, which WAL lets run beside the writer.
 /// </summary>
-internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, IAsyncDisposable
+internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, IAsyncDisposable, IDisposable
 {
     private const string ReadSql = "SELECT payload, version FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = $name;";
 
@@ -111,6 +111,12 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
         _writer?.Dispose();
         _writer = null;
     }
+
+    /// <summary>
+    /// Blocks until queued writes are committed. A container disposed synchronously would otherwise refuse a singleton
+    /// that is only <see cref="IAsyncDisposable"/>, and dropping acknowledged-to-be writes is worse than blocking at shutdown.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static void Validate(GrainId grainId, string stateName)
     {

@@ -45,6 +45,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
             await FailsFastAsync("reminder read", () => host.Reminders.ReadAllAsync(Cancellation)),
             await FailsFastAsync("reminder upsert", () => host.Reminders.UpsertAsync(new ReminderEntry(grain, "tick", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1)), Cancellation)),
         };
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(Environment.NewLine, failures.Select(static f => f.Message)));
         Assert.All(failures, failure =>
         {
             Assert.StartsWith("PostgreSQL storage is unavailable: ", failure.Message, StringComparison.Ordinal);
