@@ -22,6 +22,7 @@ public sealed class TemporaryPostgresCluster : IAsyncDisposable
     private const string OsUser = "postgres";
 
     private readonly string? _externalConnectionString;
+    private readonly List<string> _databases = [];
     private string? _binDirectory;
     private string? _root;
     private bool _running;
@@ -84,6 +85,7 @@ public sealed class TemporaryPostgresCluster : IAsyncDisposable
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        _databases.Add(name);
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, Pooling = true }.ToString();
     }
 
@@ -112,11 +114,12 @@ public sealed class TemporaryPostgresCluster : IAsyncDisposable
         await StartServerAsync(cancellationToken);
     }
 
-    /// <summary>Stops the server and deletes its directory.</summary>
+    /// <summary>Stops the server and deletes its directory; on an external server, drops the databases this instance created.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_root is null)
         {
+            await DropDatabasesAsync();
             return;
         }
 
@@ -148,6 +151,26 @@ public sealed class TemporaryPostgresCluster : IAsyncDisposable
     }
 
     private string DataDirectory => Path.Combine(_root!, "data");
+
+    // A local cluster's databases go with its directory; an external server keeps them unless they are dropped.
+    private async Task DropDatabasesAsync()
+    {
+        if (_databases.Count == 0)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        foreach (var name in _databases)
+        {
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        _databases.Clear();
+    }
 
     private static bool RunsAsRoot => Environment.IsPrivilegedProcess;
 
