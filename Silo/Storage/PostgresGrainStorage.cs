@@ -90,6 +90,12 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
             var write = new PendingWrite(grainId, stateName, payload.ToArray(), isClear: false, expectedEtag, cancellationToken);
             return (await _queue.EnqueueAsync(write).ConfigureAwait(false))!;
         }
+        catch (InconsistentStateException)
+        {
+            // Counted where the caller sees it, so a batch retried write by write does not count a conflict twice.
+            _metrics.RecordEtagConflict(ProviderName);
+            throw;
+        }
         finally
         {
             _metrics.RecordStorage(ProviderName, "write", start);
@@ -105,6 +111,11 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         {
             var clear = new PendingWrite(grainId, stateName, payload: null, isClear: true, expectedEtag, cancellationToken);
             return await _queue.EnqueueAsync(clear).ConfigureAwait(false);
+        }
+        catch (InconsistentStateException)
+        {
+            _metrics.RecordEtagConflict(ProviderName);
+            throw;
         }
         finally
         {
@@ -266,7 +277,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
-    private void Decide(PendingWrite write, long? newVersion, long? storedVersion)
+    private static void Decide(PendingWrite write, long? newVersion, long? storedVersion)
     {
         if (newVersion is { } version)
         {
@@ -278,7 +289,6 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         }
         else
         {
-            _metrics.RecordEtagConflict(ProviderName);
             write.Failed(new InconsistentStateException(
                 write.GrainId,
                 write.StateName,

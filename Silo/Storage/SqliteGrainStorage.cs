@@ -82,6 +82,12 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
             var write = new PendingWrite(grainId, stateName, payload.ToArray(), isClear: false, expectedEtag, cancellationToken);
             return (await _queue.EnqueueAsync(write).ConfigureAwait(false))!;
         }
+        catch (InconsistentStateException)
+        {
+            // Counted where the caller sees it, so a batch retried write by write does not count a conflict twice.
+            _metrics.RecordEtagConflict(ProviderName);
+            throw;
+        }
         finally
         {
             _metrics.RecordStorage(ProviderName, "write", start);
@@ -97,6 +103,11 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
         {
             var clear = new PendingWrite(grainId, stateName, payload: null, isClear: true, expectedEtag, cancellationToken);
             return await _queue.EnqueueAsync(clear).ConfigureAwait(false);
+        }
+        catch (InconsistentStateException)
+        {
+            _metrics.RecordEtagConflict(ProviderName);
+            throw;
         }
         finally
         {
@@ -238,9 +249,8 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
         }
     }
 
-    private void Conflict(PendingWrite write, long? storedVersion)
+    private static void Conflict(PendingWrite write, long? storedVersion)
     {
-        _metrics.RecordEtagConflict(ProviderName);
         write.Failed(new InconsistentStateException(
             write.GrainId,
             write.StateName,

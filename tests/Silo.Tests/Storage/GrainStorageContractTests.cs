@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 
 using Platform.Silo.Reminders;
@@ -248,6 +249,31 @@ public abstract class GrainStorageContractTests : IAsyncLifetime
 
         Assert.Equal(etag, stored!.Etag);
         Assert.True(payload.AsSpan().SequenceEqual(stored.Payload), "the 8 MB state read back differs from what was written");
+    }
+
+    [Fact]
+    public async Task Refused_writes_and_clears_are_counted_as_etag_conflicts()
+    {
+        var grain = NewGrain();
+        var original = await Storage.WriteAsync(grain, StateName, Bytes("original"), null, Cancellation);
+        await Storage.WriteAsync(grain, StateName, Bytes("newer"), original, Cancellation);
+        long conflicts = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this host's instrument: other tests running beside this one have conflicts of their own.
+            if (ReferenceEquals(instrument, _host!.Metrics.EtagConflicts))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref conflicts, value));
+        listener.Start();
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteAsync(grain, StateName, Bytes("stale"), original, Cancellation));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.ClearAsync(grain, StateName, original, Cancellation));
+
+        Assert.Equal(2, Interlocked.Read(ref conflicts));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+using Platform.Silo.Diagnostics;
 using Platform.Silo.Reminders;
 using Platform.Silo.Storage;
 
@@ -16,7 +17,10 @@ public sealed class StorageHost : IAsyncDisposable
         _services = services;
         Storage = services.GetRequiredService<IGrainStorage>();
         Reminders = services.GetRequiredService<IReminderTable>();
+        Metrics = services.GetRequiredService<SiloMetrics>();
     }
+
+    public SiloMetrics Metrics { get; }
 
     public IGrainStorage Storage { get; }
 
