@@ -1,8 +1,11 @@
 namespace Platform.Silo.Storage;
 
-/// <summary>A storage component that prepares its schema when the silo starts (idempotent).</summary>
+/// <summary>
+/// Creates a storage provider's schema. The silo host calls every registered initializer on start, so the first
+/// grain call does not pay for it and a misconfigured store stops the host instead of failing calls one by one.
+/// </summary>
 public interface IStorageInitializer
 {
-    /// <summary>Creates tables and indexes that do not exist yet.</summary>
+    /// <summary>Creates the provider's tables when missing; safe to call any number of times, from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 }

@@ -12,4 +12,12 @@ public sealed class PostgresStorageOptions
     /// <summary>The most writes committed together in one transaction (group commit).</summary>
     [Range(1, 10_000)]
     public int MaxWriteBatch { get; set; } = 256;
+
+    /// <summary>Seconds to wait for a connection; short, so calls fail fast while the server is down. Overrides the connection string's <c>Timeout</c>.</summary>
+    [Range(1, 120)]
+    public int ConnectTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Seconds a single statement or batch may run before it is abandoned. Overrides the connection string's <c>Command Timeout</c>.</summary>
+    [Range(1, 3600)]
+    public int CommandTimeoutSeconds { get; set; } = 30;
 }

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+using Platform.Silo.Diagnostics;
+using Platform.Silo.Reminders;
+using Platform.Silo.Storage;
+
+namespace Platform.Silo.Tests.Storage;
+
+/// <summary>A storage provider wired exactly as the silo wires it (through the DI extensions), initialized and ready.</summary>
+public sealed class StorageHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private StorageHost(ServiceProvider services)
+    {
+        _services = services;
+        Storage = services.GetRequiredService<IGrainStorage>();
+        Reminders = services.GetRequiredService<IReminderTable>();
+        Metrics = services.GetRequiredService<SiloMetrics>();
+    }
+
+    public SiloMetrics Metrics { get; }
+
+    public IGrainStorage Storage { get; }
+
+    public IReminderTable Reminders { get; }
+
+    public static Task<StorageHost> StartSqliteAsync(string directory, Action<SqliteStorageOptions>? configure = null, bool initialize = true) =>
+        StartAsync(services => services.AddSqliteGrainStorage(options =>
+        {
+            options.DataDirectory = directory;
+            configure?.Invoke(options);
+        }), initialize);
+
+    public static Task<StorageHost> StartPostgresAsync(string connectionString, Action<PostgresStorageOptions>? configure = null) =>
+        StartAsync(services => services.AddPostgresGrainStorage(options =>
+        {
+            options.ConnectionString = connectionString;
+            configure?.Invoke(options);
+        }), initialize: true);
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+
+    private static async Task<StorageHost> StartAsync(Action<IServiceCollection> addStorage, bool initialize)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        addStorage(services);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        try
+        {
+            foreach (var initializer in initialize ? provider.GetServices<IStorageInitializer>() : [])
+            {
+                await initializer.InitializeAsync(TestContext.Current.CancellationToken);
+            }
+
+            return new StorageHost(provider);
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            throw;
+        }
+    }
+}
