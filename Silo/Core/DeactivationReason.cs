@@ -9,6 +9,9 @@ public enum DeactivationReason
     /// <summary>A state write met an ETag conflict; the next call reloads state in a fresh activation.</summary>
     InconsistentState,
 
+    /// <summary>A state write failed because storage was unavailable; the next call reloads what storage holds.</summary>
+    StorageFailed,
+
     /// <summary>The grain asked for it with <see cref="Grain.DeactivateOnIdle"/>.</summary>
     ApplicationRequested,
 

@@ -129,7 +129,8 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
             return;
         }
 
-        _poll = FireDueAsync();
+        // Off whatever context fired the timer: deliveries must never run on a caller's (or a grain's) context.
+        _poll = Task.Run(FireDueAsync);
     }
 
     private async Task FireDueAsync()

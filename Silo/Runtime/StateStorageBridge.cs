@@ -60,6 +60,12 @@ internal sealed class StateStorageBridge<TState>(string name, ActivationData act
             activation.RequestDeactivation(DeactivationReason.InconsistentState);
             throw;
         }
+        catch (StorageUnavailableException)
+        {
+            // The write's outcome is unknown, so memory may be ahead of storage: the next call reloads what is durable.
+            activation.RequestDeactivation(DeactivationReason.StorageFailed);
+            throw;
+        }
     }
 
     public async Task ClearStateAsync()
@@ -71,6 +77,11 @@ internal sealed class StateStorageBridge<TState>(string name, ActivationData act
         catch (InconsistentStateException)
         {
             activation.RequestDeactivation(DeactivationReason.InconsistentState);
+            throw;
+        }
+        catch (StorageUnavailableException)
+        {
+            activation.RequestDeactivation(DeactivationReason.StorageFailed);
             throw;
         }
 
