@@ -6,6 +6,7 @@ switch (suite)
 {
     case "runtime":
         await RuntimeBenchmarks.RunAsync();
+        await StorageBenchmarks.RunAsync();
         return 0;
     default:
         await Console.Error.WriteLineAsync($"Unknown suite '{suite}'. Usage: dotnet run -c Release --project tests/Benchmarks -- runtime");

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a clean machine: installs what the tests need (PostgreSQL), builds with warnings as
+# errors, runs every test project, and ends with one line "N passed, N failed[, N skipped]".
+# The PostgreSQL tests start throw-away clusters themselves (initdb/pg_ctl in a temp directory, a free loopback port);
+# with CI=true they fail rather than skip when PostgreSQL cannot be started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '>> %s\n' "$*" >&2; }
+
+ensure_postgres() {
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then return; fi
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then return; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    log "PostgreSQL is not installed and this user cannot install it: run 'sudo apt-get install -y postgresql'."
+    exit 1
+  fi
+  log "installing PostgreSQL (Debian package postgresql)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq postgresql >/dev/null
+  # The package starts a system cluster we do not use; the tests run their own.
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters -h 2>/dev/null | while read -r version name _; do pg_ctlcluster "$version" "$name" stop 2>/dev/null || true; done
+  fi
+}
+
+ensure_postgres
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log "building Platform.sln (warnings are errors)"
+dotnet build Platform.sln -c Debug -nologo -v quiet
+
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+status=0
+dotnet test Platform.sln -c Debug --no-build -nologo 2>&1 | tee "$results" || status=$?
+
+# Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 90, Skipped: 0, Total: 90, ...").
+read -r passed failed skipped projects < <(awk '
+  /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
+    line = $0
+    gsub(/[^0-9,]/, " ", line)
+    split(line, parts, ",")
+    f += parts[1] + 0; p += parts[2] + 0; s += parts[3] + 0; n++
+  }
+  END { printf "%d %d %d %d\n", p, f, s, n }' "$results")
+
+expected="$(dotnet sln Platform.sln list | grep -c 'Tests\.csproj$' || true)"
+if [ "$projects" -lt "$expected" ]; then
+  log "only $projects of $expected test projects reported a summary"
+  status=1
+fi
+if [ "$passed" -eq 0 ]; then
+  log "no test ran"
+  status=1
+fi
+
+summary="$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then summary="$summary, $skipped skipped"; fi
+echo "$summary"
+if [ "$failed" -gt 0 ]; then status=1; fi
+exit "$status"

@@ -1,0 +1,13 @@
+namespace Platform.Benchmarks.Grains;
+
+public sealed class StateGrain([PersistentState("small")] IPersistentState<SmallState> state) : Grain, IStateGrain
+{
+    public Task SetAsync(int value)
+    {
+        state.State.Value = value;
+        state.State.UpdatedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return state.WriteStateAsync();
+    }
+
+    public Task<int> GetAsync() => Task.FromResult(state.State.Value);
+}
