@@ -27,7 +27,7 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
     public async Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Validate(entry.GrainId, entry.Name);
+        StorageKey.Validate(entry.GrainId, entry.Name);
         // An upsert is idempotent, so it may be repeated on a fresh connection after a server restart.
         await database.WithReconnectAsync(() => ExecuteAsync(UpsertSql, entry.GrainId, entry.Name, parameters =>
         {
@@ -40,7 +40,7 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
     /// <inheritdoc />
     public async Task<bool> RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken = default)
     {
-        Validate(grainId, name);
+        StorageKey.Validate(grainId, name);
         return await ExecuteAsync(RemoveSql, grainId, name, static _ => { }, cancellationToken).ConfigureAwait(false) > 0;
     }
 
@@ -63,12 +63,6 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
         return entries;
     }
 
-    private static void Validate(GrainId grainId, string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(grainId.Type, nameof(grainId));
-        GrainKey.Validate(grainId.Key, nameof(grainId));
-        ArgumentException.ThrowIfNullOrEmpty(name);
-    }
 
     private async Task<int> ExecuteAsync(string sql, GrainId grainId, string name, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
     {

@@ -49,7 +49,7 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
     public async Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Validate(entry.GrainId, entry.Name);
+        StorageKey.Validate(entry.GrainId, entry.Name);
         await ExecuteAsync(UpsertSql, entry.GrainId, entry.Name, command =>
         {
             command.Parameters.AddWithValue("$due", entry.DueAt.ToUnixTimeMilliseconds());
@@ -60,16 +60,10 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
     /// <inheritdoc />
     public async Task<bool> RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken = default)
     {
-        Validate(grainId, name);
+        StorageKey.Validate(grainId, name);
         return await ExecuteAsync(RemoveSql, grainId, name, static _ => { }, cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    private static void Validate(GrainId grainId, string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(grainId.Type, nameof(grainId));
-        GrainKey.Validate(grainId.Key, nameof(grainId));
-        ArgumentException.ThrowIfNullOrEmpty(name);
-    }
 
     private async Task<int> ExecuteAsync(string sql, GrainId grainId, string name, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {

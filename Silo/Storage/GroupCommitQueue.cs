@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Platform.Silo.Diagnostics;
 
 namespace Platform.Silo.Storage;
 
@@ -16,16 +18,58 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
 
     private readonly Func<IReadOnlyList<PendingWrite>, Task> _applyBatch;
     private readonly int _maxBatch;
+    private readonly string _providerName;
+    private readonly SiloMetrics _metrics;
     private readonly Task _loop;
 
     /// <param name="applyBatch">Decides and commits a batch; it completes each write itself, and anything it leaves incomplete is failed.</param>
     /// <param name="maxBatch">The most writes in one transaction.</param>
-    public GroupCommitQueue(Func<IReadOnlyList<PendingWrite>, Task> applyBatch, int maxBatch)
+    /// <param name="providerName">The provider's name, for metrics.</param>
+    /// <param name="metrics">Where write latency and ETag conflicts are recorded.</param>
+    public GroupCommitQueue(Func<IReadOnlyList<PendingWrite>, Task> applyBatch, int maxBatch, string providerName, SiloMetrics metrics)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _applyBatch = applyBatch;
         _maxBatch = maxBatch;
+        _providerName = providerName;
+        _metrics = metrics;
         _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The <see cref="IGrainStorage.WriteAsync"/> contract for a provider built on this queue.</summary>
+    public async Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedEtag, CancellationToken cancellationToken)
+    {
+        StorageKey.Validate(grainId, stateName);
+
+        // Copied because the caller may reuse its buffer while the write waits for its batch.
+        var write = new PendingWrite(grainId, stateName, payload.ToArray(), isClear: false, expectedEtag, cancellationToken);
+        return (await SubmitAsync(write, "write").ConfigureAwait(false))!;
+    }
+
+    /// <summary>The <see cref="IGrainStorage.ClearAsync"/> contract for a provider built on this queue.</summary>
+    public Task<string?> ClearAsync(GrainId grainId, string stateName, string? expectedEtag, CancellationToken cancellationToken)
+    {
+        StorageKey.Validate(grainId, stateName);
+        return SubmitAsync(new PendingWrite(grainId, stateName, payload: null, isClear: true, expectedEtag, cancellationToken), "clear");
+    }
+
+    private async Task<string?> SubmitAsync(PendingWrite write, string operation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            return await EnqueueAsync(write).ConfigureAwait(false);
+        }
+        catch (InconsistentStateException)
+        {
+            // Counted where the caller sees it, so a batch retried write by write does not count a conflict twice.
+            _metrics.RecordEtagConflict(_providerName);
+            throw;
+        }
+        finally
+        {
+            _metrics.RecordStorage(_providerName, operation, start);
+        }
     }
 
     /// <summary>Queues <paramref name="write"/>; its task completes once its outcome is durable.</summary>

@@ -55,7 +55,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         _database = database;
         _metrics = metrics;
         _logger = logger;
-        _queue = new GroupCommitQueue(ApplyBatchAsync, database.Options.MaxWriteBatch);
+        _queue = new GroupCommitQueue(ApplyBatchAsync, database.Options.MaxWriteBatch, PostgresDatabase.ProviderName, metrics);
     }
 
     /// <inheritdoc />
@@ -67,7 +67,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
     /// <inheritdoc />
     public async Task<StoredGrainState?> ReadAsync(GrainId grainId, string stateName, CancellationToken cancellationToken = default)
     {
-        Validate(grainId, stateName);
+        StorageKey.Validate(grainId, stateName);
         var start = Stopwatch.GetTimestamp();
         try
         {
@@ -80,48 +80,12 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
     }
 
     /// <inheritdoc />
-    public async Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedEtag, CancellationToken cancellationToken = default)
-    {
-        Validate(grainId, stateName);
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            // Copied because the caller may reuse its buffer while the write waits for its batch.
-            var write = new PendingWrite(grainId, stateName, payload.ToArray(), isClear: false, expectedEtag, cancellationToken);
-            return (await _queue.EnqueueAsync(write).ConfigureAwait(false))!;
-        }
-        catch (InconsistentStateException)
-        {
-            // Counted where the caller sees it, so a batch retried write by write does not count a conflict twice.
-            _metrics.RecordEtagConflict(ProviderName);
-            throw;
-        }
-        finally
-        {
-            _metrics.RecordStorage(ProviderName, "write", start);
-        }
-    }
+    public Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedEtag, CancellationToken cancellationToken = default) =>
+        _queue.WriteAsync(grainId, stateName, payload, expectedEtag, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<string?> ClearAsync(GrainId grainId, string stateName, string? expectedEtag, CancellationToken cancellationToken = default)
-    {
-        Validate(grainId, stateName);
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            var clear = new PendingWrite(grainId, stateName, payload: null, isClear: true, expectedEtag, cancellationToken);
-            return await _queue.EnqueueAsync(clear).ConfigureAwait(false);
-        }
-        catch (InconsistentStateException)
-        {
-            _metrics.RecordEtagConflict(ProviderName);
-            throw;
-        }
-        finally
-        {
-            _metrics.RecordStorage(ProviderName, "clear", start);
-        }
-    }
+    public Task<string?> ClearAsync(GrainId grainId, string stateName, string? expectedEtag, CancellationToken cancellationToken = default) =>
+        _queue.ClearAsync(grainId, stateName, expectedEtag, cancellationToken);
 
     /// <summary>Commits every queued write; the shared data source is disposed by its own owner.</summary>
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
@@ -145,12 +109,6 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         return new StoredGrainState(payload, reader.GetInt64(1).ToString(CultureInfo.InvariantCulture));
     }
 
-    private static void Validate(GrainId grainId, string stateName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(grainId.Type, nameof(grainId));
-        GrainKey.Validate(grainId.Key, nameof(grainId));
-        ArgumentException.ThrowIfNullOrEmpty(stateName);
-    }
 
     private static void AddKey(NpgsqlParameterCollection parameters, GrainId grainId, string stateName)
     {

@@ -29,7 +29,7 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
         _database = database;
         _metrics = metrics;
         _logger = logger;
-        _queue = new GroupCommitQueue(ApplyBatchAsync, database.Options.MaxWriteBatch);
+        _queue = new GroupCommitQueue(ApplyBatchAsync, database.Options.MaxWriteBatch, SqliteDatabase.ProviderName, metrics);
     }
 
     /// <inheritdoc />
@@ -41,7 +41,7 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
     /// <inheritdoc />
     public async Task<StoredGrainState?> ReadAsync(GrainId grainId, string stateName, CancellationToken cancellationToken = default)
     {
-        Validate(grainId, stateName);
+        StorageKey.Validate(grainId, stateName);
         var start = Stopwatch.GetTimestamp();
         try
         {
@@ -72,48 +72,12 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
     }
 
     /// <inheritdoc />
-    public async Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedEtag, CancellationToken cancellationToken = default)
-    {
-        Validate(grainId, stateName);
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            // Copied because the caller may reuse its buffer while the write waits for its batch.
-            var write = new PendingWrite(grainId, stateName, payload.ToArray(), isClear: false, expectedEtag, cancellationToken);
-            return (await _queue.EnqueueAsync(write).ConfigureAwait(false))!;
-        }
-        catch (InconsistentStateException)
-        {
-            // Counted where the caller sees it, so a batch retried write by write does not count a conflict twice.
-            _metrics.RecordEtagConflict(ProviderName);
-            throw;
-        }
-        finally
-        {
-            _metrics.RecordStorage(ProviderName, "write", start);
-        }
-    }
+    public Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedEtag, CancellationToken cancellationToken = default) =>
+        _queue.WriteAsync(grainId, stateName, payload, expectedEtag, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<string?> ClearAsync(GrainId grainId, string stateName, string? expectedEtag, CancellationToken cancellationToken = default)
-    {
-        Validate(grainId, stateName);
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            var clear = new PendingWrite(grainId, stateName, payload: null, isClear: true, expectedEtag, cancellationToken);
-            return await _queue.EnqueueAsync(clear).ConfigureAwait(false);
-        }
-        catch (InconsistentStateException)
-        {
-            _metrics.RecordEtagConflict(ProviderName);
-            throw;
-        }
-        finally
-        {
-            _metrics.RecordStorage(ProviderName, "clear", start);
-        }
-    }
+    public Task<string?> ClearAsync(GrainId grainId, string stateName, string? expectedEtag, CancellationToken cancellationToken = default) =>
+        _queue.ClearAsync(grainId, stateName, expectedEtag, cancellationToken);
 
     /// <summary>Commits every queued write, then closes the writer connection.</summary>
     public async ValueTask DisposeAsync()
@@ -129,12 +93,6 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
     /// </summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private static void Validate(GrainId grainId, string stateName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(grainId.Type, nameof(grainId));
-        GrainKey.Validate(grainId.Key, nameof(grainId));
-        ArgumentException.ThrowIfNullOrEmpty(stateName);
-    }
 
     private async Task ApplyBatchAsync(IReadOnlyList<PendingWrite> batch)
     {
