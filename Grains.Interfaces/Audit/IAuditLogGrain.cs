@@ -1,0 +1,18 @@
+namespace Platform.Grains.Interfaces.Audit;
+
+/// <summary>
+/// A workspace's append-only, hash-chained audit log (key: workspace id). Every model call, tool call, approval,
+/// budget event, key and member change is appended here; each entry carries the SHA-256 of the one before it, so any
+/// change to a stored entry is found by <see cref="VerifyAsync"/>. Entries never hold secret values.
+/// </summary>
+public interface IAuditLogGrain : IGrainWithStringKey
+{
+    /// <summary>Appends a record durably and returns the entry as chained (sequence, time, hashes).</summary>
+    Task<AuditEntry> AppendAsync(AuditRecord record);
+
+    /// <summary>Reads up to <paramref name="limit"/> entries after <paramref name="afterSequence"/>, oldest first, optionally of one kind prefix.</summary>
+    Task<AuditPage> ReadAsync(long afterSequence, int limit, string? kindPrefix = null);
+
+    /// <summary>Recomputes the whole chain from storage and names the first broken link, if any.</summary>
+    Task<AuditVerification> VerifyAsync();
+}
