@@ -17,9 +17,10 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
 
     // Striped so that a one-shot reminder's removal cannot delete a registration the grain made meanwhile.
     private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly Lock _pollLock = new();
     private ITimer? _timer;
     private Task _poll = Task.CompletedTask;
-    private int _polling;
+    private bool _polling;
 
     public int Count
     {
@@ -119,18 +120,29 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
             await _timer.DisposeAsync();
         }
 
-        await _poll;
+        Task poll;
+        lock (_pollLock)
+        {
+            poll = _poll;
+        }
+
+        await poll;
     }
 
     private void Poll()
     {
-        if (Interlocked.Exchange(ref _polling, 1) == 1)
+        lock (_pollLock)
         {
-            return;
-        }
+            if (_polling)
+            {
+                return;
+            }
 
-        // Off whatever context fired the timer: deliveries must never run on a caller's (or a grain's) context.
-        _poll = Task.Run(FireDueAsync);
+            // Off whatever context fired the timer: deliveries must never run on a caller's (or a grain's) context.
+            // Published under the lock, which FireDueAsync takes before it ends, so shutdown awaits the poll that runs.
+            _polling = true;
+            _poll = Task.Run(FireDueAsync);
+        }
     }
 
     private async Task FireDueAsync()
@@ -158,7 +170,10 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
         }
         finally
         {
-            Volatile.Write(ref _polling, 0);
+            lock (_pollLock)
+            {
+                _polling = false;
+            }
         }
     }
 

@@ -271,7 +271,7 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
         var start = Runtime.Metrics.CallDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         var previousContext = Current;
         SetSynchronizationContext(this);
-        var task = InvokeGrain(invoker, arguments, callerChain);
+        var (task, link) = InvokeGrain(invoker, arguments, callerChain);
         SetSynchronizationContext(previousContext);
 
         // Read completion once: the task may complete on a drain thread right after this, and the call must then be
@@ -283,7 +283,7 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
             _executing = false;
             if (completed)
             {
-                FinishCallLocked(task);
+                FinishCallLocked(task, link);
             }
 
             schedule = ClaimExecutionIfReadyLocked();
@@ -302,23 +302,26 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
 
         var call = invoker.CreateCall(GrainId, arguments, callerChain);
         call.StartTimestamp = start;
+        call.Link = link;
         Runtime.TimeoutMonitor.Register(call);
         task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => CompleteCall(call, task));
         return call.CallerTask;
     }
 
-    private Task InvokeGrain(GrainMethodInvoker invoker, object?[] arguments, CallChain? callerChain)
+    /// <summary>Runs a grain method under a new link of the call chain; the link is marked finished with the request.</summary>
+    private (Task Task, CallChain Link) InvokeGrain(GrainMethodInvoker invoker, object?[] arguments, CallChain? callerChain)
     {
         var previousChain = CallChain.Current;
-        CallChain.Current = new CallChain(this, callerChain);
+        var link = new CallChain(this, callerChain);
+        CallChain.Current = link;
         try
         {
-            return invoker.Invoke(_grain!, arguments);
+            return (invoker.Invoke(_grain!, arguments), link);
         }
         catch (Exception exception)
         {
             // A grain method that is not async can throw before returning a task; the caller sees it the same way.
-            return Task.FromException(exception);
+            return (Task.FromException(exception), link);
         }
         finally
         {
@@ -355,7 +358,16 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
 
     private void StartCall(GrainCall call)
     {
-        var task = InvokeGrain(call.Invoker, call.Arguments, call.Chain);
+        if (call.CallerTask.IsCompleted)
+        {
+            // The caller gave up (timed out) while the call was queued: running it now would do work nobody awaits,
+            // and a retrying caller would see it done twice.
+            CompleteCall(call, Task.CompletedTask);
+            return;
+        }
+
+        var (task, link) = InvokeGrain(call.Invoker, call.Arguments, call.Chain);
+        call.Link = link;
         if (task.IsCompleted)
         {
             CompleteCall(call, task);
@@ -371,7 +383,7 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
         bool schedule;
         lock (_lock)
         {
-            FinishCallLocked(task);
+            FinishCallLocked(task, call.Link);
             schedule = ClaimExecutionIfReadyLocked();
         }
 
@@ -385,8 +397,10 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
         call.CompleteFrom(task);
     }
 
-    private void FinishCallLocked(Task task)
+    private void FinishCallLocked(Task task, CallChain? link)
     {
+        // From here on, calls that carry this request's chain (work it started and did not await) queue like any other.
+        link?.Finish();
         _running--;
         _lastUsed = Runtime.TimeProvider.GetTimestamp();
         if (task.IsFaulted && task.Exception!.InnerException is InconsistentStateException)
@@ -443,6 +457,14 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
         while (_waiting is { Count: > 0 })
         {
             var next = _waiting.Peek();
+            if (next.CallerTask.IsCompleted)
+            {
+                // Its caller timed out while it waited: drop it rather than run work nobody awaits.
+                _waiting.Dequeue();
+                Runtime.Metrics.QueueLength.Add(-1);
+                continue;
+            }
+
             if (_running != 0 && !next.Invoker.AlwaysInterleave && !GrainType.IsReentrant)
             {
                 break;

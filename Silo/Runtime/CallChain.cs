@@ -1,9 +1,10 @@
 namespace Platform.Silo.Runtime;
 
 /// <summary>
-/// The activations a request passed through, innermost first. A request that reaches an activation already on its chain
-/// is let in at once: that activation is (transitively) waiting for this very request, so queueing it would deadlock A→B→A.
-/// It flows with the execution context, so it follows a grain's awaits.
+/// The requests a call descends from, innermost first, one link per request. A call that reaches an activation whose
+/// request is still running on its chain is let in at once: that request is (transitively) waiting for this very call,
+/// so queueing it would deadlock A→B→A. A link stops counting once its request finished, because the chain also flows
+/// into work a request started and did not await. It flows with the execution context, so it follows a grain's awaits.
 /// </summary>
 internal sealed class CallChain(ActivationData activation, CallChain? parent)
 {
@@ -19,11 +20,17 @@ internal sealed class CallChain(ActivationData activation, CallChain? parent)
 
     public CallChain? Parent { get; } = parent;
 
+    private volatile bool _finished;
+
+    /// <summary>Marks this link's request as finished.</summary>
+    public void Finish() => _finished = true;
+
+    /// <summary>Whether a request of <paramref name="activation"/> is still running on this chain.</summary>
     public bool Contains(ActivationData activation)
     {
         for (var link = this; link is not null; link = link.Parent)
         {
-            if (ReferenceEquals(link.Activation, activation))
+            if (ReferenceEquals(link.Activation, activation) && !link._finished)
             {
                 return true;
             }

@@ -9,7 +9,10 @@ namespace Platform.Silo.Runtime;
 internal sealed class Catalog(SiloRuntime runtime)
 {
     private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
-    private volatile bool _stopping;
+
+    // Creation and the start of shutdown exclude each other, so no activation is created after shutdown took its list.
+    private readonly Lock _creation = new();
+    private bool _stopping;
 
     public int Count => _activations.Count;
 
@@ -22,13 +25,19 @@ internal sealed class Catalog(SiloRuntime runtime)
             return existing;
         }
 
-        if (_stopping)
+        ActivationData actual;
+        ActivationData created;
+        lock (_creation)
         {
-            throw new SiloUnavailableException($"The silo is shutting down; grain {grainId} cannot be activated.");
+            if (_stopping)
+            {
+                throw new SiloUnavailableException($"The silo is shutting down; grain {grainId} cannot be activated.");
+            }
+
+            created = new ActivationData(grainId, grainType, runtime);
+            actual = _activations.GetOrAdd(grainId, created);
         }
 
-        var created = new ActivationData(grainId, grainType, runtime);
-        var actual = _activations.GetOrAdd(grainId, created);
         if (ReferenceEquals(actual, created))
         {
             created.BeginActivation();
@@ -43,9 +52,15 @@ internal sealed class Catalog(SiloRuntime runtime)
     /// <summary>Refuses new activations, then deactivates every live one (each after its running request finishes).</summary>
     public Task DeactivateAllAsync()
     {
-        _stopping = true;
-        var deactivations = new List<Task>(_activations.Count);
-        foreach (var activation in _activations.Values)
+        ActivationData[] activations;
+        lock (_creation)
+        {
+            _stopping = true;
+            activations = [.. _activations.Values];
+        }
+
+        var deactivations = new List<Task>(activations.Length);
+        foreach (var activation in activations)
         {
             activation.RequestDeactivation(DeactivationReason.ShuttingDown);
             deactivations.Add(activation.Deactivated);

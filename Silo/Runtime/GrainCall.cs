@@ -15,6 +15,9 @@ internal abstract class GrainCall(GrainMethodInvoker invoker, GrainId target, ob
 
     public CallChain? Chain { get; } = chain;
 
+    /// <summary>The call-chain link of the request once it runs, marked finished when it completes.</summary>
+    public CallChain? Link { get; set; }
+
     /// <summary>Set while registered with the timeout monitor: when the caller gives up (a timestamp of the silo's TimeProvider).</summary>
     public long Deadline { get; set; }
 
