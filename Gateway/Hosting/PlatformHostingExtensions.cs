@@ -1,10 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Platform.Gateway.Apis;
+using Platform.Gateway.Errors;
+using Platform.Gateway.Security;
 using Platform.Grains;
 using Platform.Silo.Hosting;
 
 namespace Platform.Gateway.Hosting;
 
-/// <summary>Wires the gateway: the silo with the platform's grains, storage chosen by configuration, health checks.</summary>
+/// <summary>Wires the gateway: the silo with the platform's grains, security, limits, problem details and the API.</summary>
 internal static class PlatformHostingExtensions
 {
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
@@ -12,7 +20,45 @@ internal static class PlatformHostingExtensions
         builder.UseSilo(silo => silo
             .AddGrains(typeof(GrainsAssembly).Assembly)
             .UseConfiguredStorage(builder.Configuration));
+
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            // Unknown fields are refused rather than ignored: a typo in a policy field must not silently do nothing.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        });
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+        builder.Services.AddPlatformSecurity();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+                var partition = context.User.FindFirst(PlatformClaims.KeyId)?.Value
+                    ?? (context.User.HasClaim(c => c.Type == PlatformClaims.Operator) ? "operator" : $"ip:{context.Connection.RemoteIpAddress}");
+                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.BurstPerKey,
+                    TokensPerPeriod = limits.RequestsPerSecondPerKey,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = static async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "This key's request rate is exceeded; retry after a second." },
+                });
+            };
+        });
+        builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<GrainStorageHealthCheck>("grain-storage", HealthStatus.Unhealthy, ["ready"]);
         return builder;
@@ -22,10 +68,17 @@ internal static class PlatformHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
 
         // Liveness: the process and its silo answer. Readiness: storage answers too.
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOperatorApi();
+        app.MapWorkspaceApi();
+        app.MapAuditApi();
         return app;
     }
 }

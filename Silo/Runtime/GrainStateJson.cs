@@ -1,9 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Platform.Silo.Runtime;
 
-/// <summary>How grain state is serialized: plain JSON, so an operator can read a stored row.</summary>
+/// <summary>How grain state is serialized: plain JSON with enums by name, so an operator can read a stored row.</summary>
 internal static class GrainStateJson
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
 }

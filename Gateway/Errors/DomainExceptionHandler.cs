@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Silo;
+
+namespace Platform.Gateway.Errors;
+
+/// <summary>
+/// Turns the exceptions grains throw into problem details (RFC 9457). Not-found and not-yours look the same (404), so
+/// a caller cannot probe for another workspace's ids. Unexpected exceptions stay 500 with no detail.
+/// </summary>
+internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (StatusCodes.Status400BadRequest, "Bad request", BadRequestDetail(bad)),
+            ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid request", StripParameterSuffix(argument)),
+            WorkspaceNotFoundException => (StatusCodes.Status404NotFound, "Not found", exception.Message),
+            WorkspaceConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
+            StorageUnavailableException or SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "Storage is unavailable; try again shortly."),
+            TimeoutException => (StatusCodes.Status504GatewayTimeout, "Timed out", "The request took too long."),
+            _ => (0, "", ""),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static string BadRequestDetail(BadHttpRequestException exception) =>
+        exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? "The request body is too large."
+            : exception.InnerException is System.Text.Json.JsonException json ? $"The JSON body is not valid: {json.Message}" : exception.Message;
+
+    private static string StripParameterSuffix(ArgumentException exception) =>
+        exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : exception.Message;
+}

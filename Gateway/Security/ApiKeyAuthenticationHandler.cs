@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Workspaces;
+using Platform.Silo;
+
+namespace Platform.Gateway.Security;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c>. The operator key is checked in constant time against configuration; a workspace
+/// token names its workspace, whose grain checks the secret. The principal carries exactly one workspace id, the only
+/// one its requests can reach.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    OperatorKey operatorKey,
+    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    private const string FailureItem = "platform:auth-failure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return Fail("Use 'Authorization: Bearer <key>'.");
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (token.StartsWith("op_", StringComparison.Ordinal) && operatorKey.Matches(token))
+        {
+            return Success(new Claim(PlatformClaims.Operator, "true"));
+        }
+
+        if (!ApiKeyToken.TryParse(token, out var workspaceId, out var keyId, out var secret))
+        {
+            return Fail("The API key is not valid.");
+        }
+
+        var result = await grains.GetGrain<IWorkspaceGrain>(workspaceId).AuthenticateAsync(keyId, secret);
+        if (result.Principal is not { } principal)
+        {
+            return Fail(result.Failure ?? "The API key is not valid.");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(PlatformClaims.WorkspaceId, principal.WorkspaceId),
+            new(PlatformClaims.KeyId, principal.KeyId),
+            new(PlatformClaims.UserId, principal.UserId),
+        };
+        claims.AddRange(principal.Scopes.Select(s => new Claim(PlatformClaims.Scope, s.ToString())));
+        claims.AddRange(principal.Roles.Select(r => new Claim(PlatformClaims.Role, r.ToString())));
+        return Success([.. claims]);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = Context.Items[FailureItem] as string ?? "This endpoint needs 'Authorization: Bearer <key>'.";
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This key lacks the scope or role this endpoint needs.");
+
+    private AuthenticateResult Fail(string reason)
+    {
+        Context.Items[FailureItem] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    private static AuthenticateResult Success(params Claim[] claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+
+    private Task WriteProblemAsync(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        return Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}

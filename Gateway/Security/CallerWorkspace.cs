@@ -1,0 +1,26 @@
+using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Silo;
+
+namespace Platform.Gateway.Security;
+
+/// <summary>
+/// The only way a request handler reaches grains: every reference it hands out is bound to the workspace of the
+/// authenticated key, so no route can name another workspace.
+/// </summary>
+internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFactory grains)
+{
+    private HttpContext Context => accessor.HttpContext ?? throw new InvalidOperationException("No request in progress.");
+
+    public string WorkspaceId => Context.User.FindFirst(PlatformClaims.WorkspaceId)?.Value
+        ?? throw new InvalidOperationException("The caller is not authenticated for a workspace.");
+
+    public string UserId => Context.User.FindFirst(PlatformClaims.UserId)?.Value ?? "";
+
+    /// <summary>How the caller appears in audit entries.</summary>
+    public string Actor => $"user:{UserId}";
+
+    public IWorkspaceGrain Workspace => grains.GetGrain<IWorkspaceGrain>(WorkspaceId);
+
+    public IAuditLogGrain Audit => grains.GetGrain<IAuditLogGrain>(WorkspaceId);
+}

@@ -1,0 +1,23 @@
+namespace Platform.Grains.Interfaces.Workspaces;
+
+/// <summary>
+/// Which model the workspace's agent calls and what it costs. Prices are integer micro-dollars (1 USD = 1,000,000)
+/// per 1,000 tokens, so budget arithmetic never rounds.
+/// </summary>
+/// <param name="Provider"><c>local</c> (the offline rule-based model, not a language model) or <c>openai</c> (any OpenAI-compatible server).</param>
+/// <param name="Model">The model name sent to the provider.</param>
+/// <param name="BaseUrl">The provider's base URL (<c>openai</c> only).</param>
+/// <param name="InputPricePer1kTokens">Micro-dollars per 1,000 prompt tokens.</param>
+/// <param name="OutputPricePer1kTokens">Micro-dollars per 1,000 completion tokens.</param>
+/// <param name="MaxOutputTokens">The most completion tokens one model call may produce; the budget reserves this worst case.</param>
+public sealed record ModelSettings(
+    string Provider,
+    string Model,
+    string? BaseUrl,
+    long InputPricePer1kTokens,
+    long OutputPricePer1kTokens,
+    int MaxOutputTokens)
+{
+    /// <summary>The embedded default: the offline local model at a nominal price so budgets are exercised.</summary>
+    public static ModelSettings Default { get; } = new("local", "local-rules-1", null, 1_000, 2_000, 512);
+}

@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+
+namespace Platform.Grains.Interfaces.Workspaces;
+
+/// <summary>A partial update of a workspace; <see langword="null"/> leaves a field as it is.</summary>
+/// <param name="Name">A new name.</param>
+/// <param name="ApprovalRequired">Tool classes that need approval (read never does).</param>
+/// <param name="FourEyes">Tool classes whose approver must differ from the requester.</param>
+/// <param name="WebhookAllowlist">Absolute http(s) URLs webhooks may reach.</param>
+/// <param name="ApprovalExpiry">Between 1 minute and 30 days.</param>
+/// <param name="Model">New model settings.</param>
+public sealed record WorkspacePatch(
+    string? Name = null,
+    ImmutableSortedSet<ToolClass>? ApprovalRequired = null,
+    ImmutableSortedSet<ToolClass>? FourEyes = null,
+    ImmutableArray<string>? WebhookAllowlist = null,
+    TimeSpan? ApprovalExpiry = null,
+    ModelSettings? Model = null);

@@ -1,0 +1,271 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Workspaces;
+
+namespace Platform.Grains.Workspaces;
+
+/// <summary>
+/// A workspace: members, policy, model settings and API keys. Changes are validated here (the gateway only maps HTTP)
+/// and audited in the workspace's own log before they are acknowledged.
+/// </summary>
+public sealed class WorkspaceGrain(
+    [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
+    TimeProvider time) : Grain, IWorkspaceGrain
+{
+    private WorkspaceState State => workspace.State;
+
+    public async Task<WorkspaceCreated> CreateAsync(string name, string ownerUserId, string ownerDisplayName)
+    {
+        WorkspaceRules.ValidateName(name);
+        WorkspaceRules.ValidateUserId(ownerUserId);
+        WorkspaceRules.ValidateDisplayName(ownerDisplayName);
+        if (State.Created)
+        {
+            throw new WorkspaceConflictException("The workspace exists already.");
+        }
+
+        var now = time.GetUtcNow();
+        State.Created = true;
+        State.Name = name;
+        State.CreatedAt = now;
+        State.Members[ownerUserId] = new WorkspaceMember(ownerUserId, ownerDisplayName, [WorkspaceRole.Owner, WorkspaceRole.Admin, WorkspaceRole.Approver, WorkspaceRole.Member], now);
+        var (stored, created) = NewKey(new CreateApiKey("owner", ownerUserId, [ApiKeyScope.Admin, ApiKeyScope.Member, ApiKeyScope.Approver], null), now);
+        State.Keys[stored.View.KeyId] = stored;
+        await workspace.WriteStateAsync();
+        await AuditAsync("workspace.created", "operator", $"Workspace '{name}' created with owner {ownerUserId}", ("owner", ownerUserId), ("key_id", stored.View.KeyId));
+        return new WorkspaceCreated(PrimaryKey, created);
+    }
+
+    public Task<WorkspaceView> GetAsync()
+    {
+        EnsureLive();
+        return Task.FromResult(View());
+    }
+
+    public async Task<WorkspaceView> UpdateAsync(WorkspacePatch patch, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        EnsureLive();
+        WorkspaceRules.Validate(patch);
+        var changed = new List<string>();
+        if (patch.Name is { } name && name != State.Name)
+        {
+            State.Name = name;
+            changed.Add("name");
+        }
+
+        var policy = State.Policy;
+        var newPolicy = policy with
+        {
+            ApprovalRequired = patch.ApprovalRequired ?? policy.ApprovalRequired,
+            FourEyes = patch.FourEyes ?? policy.FourEyes,
+            WebhookAllowlist = patch.WebhookAllowlist ?? policy.WebhookAllowlist,
+            ApprovalExpiry = patch.ApprovalExpiry ?? policy.ApprovalExpiry,
+        };
+        if (!PolicyEquals(newPolicy, policy))
+        {
+            State.Policy = newPolicy with { Version = policy.Version + 1 };
+            changed.Add("policy");
+        }
+
+        if (patch.Model is { } model && model != State.Model)
+        {
+            State.Model = model;
+            changed.Add("model");
+        }
+
+        if (changed.Count > 0)
+        {
+            await workspace.WriteStateAsync();
+            await AuditAsync("workspace.updated", actor, $"Changed {string.Join(", ", changed)}", ("changed", string.Join(",", changed)), ("policy_version", State.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return View();
+    }
+
+    public async Task<WorkspaceMember> PutMemberAsync(string userId, string displayName, ImmutableSortedSet<WorkspaceRole> roles, string actor)
+    {
+        EnsureLive();
+        WorkspaceRules.ValidateUserId(userId);
+        WorkspaceRules.ValidateDisplayName(displayName);
+        ArgumentNullException.ThrowIfNull(roles);
+        if (roles.IsEmpty)
+        {
+            throw new ArgumentException("A member needs at least one role.", nameof(roles));
+        }
+
+        var existing = State.Members.GetValueOrDefault(userId);
+        if (existing is not null && existing.Roles.Contains(WorkspaceRole.Owner) && !roles.Contains(WorkspaceRole.Owner) && OwnerCount() == 1)
+        {
+            throw new WorkspaceConflictException("The last owner cannot lose the owner role; make another member owner first.");
+        }
+
+        var member = new WorkspaceMember(userId, displayName, roles, existing?.AddedAt ?? time.GetUtcNow());
+        State.Members[userId] = member;
+        await workspace.WriteStateAsync();
+        await AuditAsync(existing is null ? "member.added" : "member.changed", actor, $"Member {userId} has roles {string.Join(", ", roles)}", ("user_id", userId), ("roles", string.Join(",", roles)));
+        return member;
+    }
+
+    public async Task RemoveMemberAsync(string userId, string actor)
+    {
+        EnsureLive();
+        if (!State.Members.TryGetValue(userId ?? "", out var member))
+        {
+            throw new WorkspaceNotFoundException($"No member '{userId}'.");
+        }
+
+        if (member.Roles.Contains(WorkspaceRole.Owner) && OwnerCount() == 1)
+        {
+            throw new WorkspaceConflictException("The last owner cannot be removed.");
+        }
+
+        State.Members.Remove(member.UserId);
+        var now = time.GetUtcNow();
+        var revoked = new List<string>();
+        foreach (var key in State.Keys.Values.Where(k => k.View.UserId == member.UserId && k.View.RevokedAt is null))
+        {
+            key.View = key.View with { RevokedAt = now };
+            revoked.Add(key.View.KeyId);
+        }
+
+        await workspace.WriteStateAsync();
+        await AuditAsync("member.removed", actor, $"Member {member.UserId} removed; {revoked.Count} key(s) revoked", ("user_id", member.UserId), ("revoked_keys", string.Join(",", revoked)));
+    }
+
+    public async Task<CreatedApiKey> CreateKeyAsync(CreateApiKey request, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureLive();
+        var now = time.GetUtcNow();
+        WorkspaceRules.Validate(request, now);
+        if (!State.Members.TryGetValue(request.UserId, out var member))
+        {
+            throw new ArgumentException($"No member '{request.UserId}' to act as.", nameof(request));
+        }
+
+        var beyond = request.Scopes.Where(s => !WorkspaceRules.RolesAllow(member.Roles, s)).ToArray();
+        if (beyond.Length > 0)
+        {
+            throw new ArgumentException($"Member {member.UserId} may not hold scope(s) {string.Join(", ", beyond)}.", nameof(request));
+        }
+
+        if (State.Keys.Count >= WorkspaceRules.MaxKeys)
+        {
+            throw new WorkspaceConflictException($"A workspace holds at most {WorkspaceRules.MaxKeys} keys; revoke or delete old ones.");
+        }
+
+        var (stored, created) = NewKey(request, now);
+        State.Keys[stored.View.KeyId] = stored;
+        await workspace.WriteStateAsync();
+        await AuditAsync("key.created", actor, $"Key '{request.Name}' created for {request.UserId}", ("key_id", stored.View.KeyId), ("user_id", request.UserId), ("scopes", string.Join(",", request.Scopes)));
+        return created;
+    }
+
+    public Task<ImmutableArray<ApiKeyView>> ListKeysAsync()
+    {
+        EnsureLive();
+        return Task.FromResult(State.Keys.Values.Select(k => k.View).OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).ToImmutableArray());
+    }
+
+    public async Task<ApiKeyView> RevokeKeyAsync(string keyId, string actor)
+    {
+        EnsureLive();
+        if (!State.Keys.TryGetValue(keyId ?? "", out var key))
+        {
+            throw new WorkspaceNotFoundException($"No key '{keyId}'.");
+        }
+
+        if (key.View.RevokedAt is null)
+        {
+            key.View = key.View with { RevokedAt = time.GetUtcNow() };
+            await workspace.WriteStateAsync();
+            await AuditAsync("key.revoked", actor, $"Key '{key.View.Name}' revoked", ("key_id", key.View.KeyId));
+        }
+
+        return key.View;
+    }
+
+    public Task<AuthenticationResult> AuthenticateAsync(string keyId, string secret)
+    {
+        const string Refused = "The API key is not valid.";
+        if (!State.Created || State.Deleted || !State.Keys.TryGetValue(keyId ?? "", out var key) || secret is null || !ApiKeyToken.Matches(key, secret))
+        {
+            return Task.FromResult(new AuthenticationResult(null, Refused));
+        }
+
+        if (key.View.RevokedAt is not null)
+        {
+            return Task.FromResult(new AuthenticationResult(null, "The API key was revoked."));
+        }
+
+        if (key.View.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        {
+            return Task.FromResult(new AuthenticationResult(null, "The API key has expired."));
+        }
+
+        if (!State.Members.TryGetValue(key.View.UserId, out var member))
+        {
+            return Task.FromResult(new AuthenticationResult(null, Refused));
+        }
+
+        var scopes = key.View.Scopes.Where(s => WorkspaceRules.RolesAllow(member.Roles, s)).ToImmutableSortedSet();
+        return Task.FromResult(new AuthenticationResult(new KeyPrincipal(PrimaryKey, key.View.KeyId, member.UserId, scopes, member.Roles), null));
+    }
+
+    public async Task DeleteAsync(string actor)
+    {
+        EnsureLive();
+        State.Deleted = true;
+        var now = time.GetUtcNow();
+        foreach (var key in State.Keys.Values.Where(k => k.View.RevokedAt is null))
+        {
+            key.View = key.View with { RevokedAt = now };
+        }
+
+        await workspace.WriteStateAsync();
+        await AuditAsync("workspace.deleted", actor, "Workspace deleted; every key revoked");
+    }
+
+    private (StoredApiKey Stored, CreatedApiKey Created) NewKey(CreateApiKey request, DateTimeOffset now)
+    {
+        var keyId = WorkspaceIds.NewKeyId();
+        var (token, secret) = ApiKeyToken.Create(PrimaryKey, keyId);
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var view = new ApiKeyView(keyId, request.Name, request.UserId, request.Scopes, now, request.ExpiresAt, null);
+        return (new StoredApiKey { View = view, Salt = salt, SecretHash = ApiKeyToken.Hash(salt, secret) }, new CreatedApiKey(view, token));
+    }
+
+    private void EnsureLive()
+    {
+        if (!State.Created || State.Deleted)
+        {
+            // A deleted workspace and one that never existed look the same from outside.
+            throw new WorkspaceNotFoundException("No such workspace.");
+        }
+    }
+
+    private int OwnerCount() => State.Members.Values.Count(m => m.Roles.Contains(WorkspaceRole.Owner));
+
+    private WorkspaceView View() => new(
+        PrimaryKey,
+        State.Name,
+        State.CreatedAt,
+        State.Members.Values.OrderBy(m => m.UserId, StringComparer.Ordinal).ToImmutableArray(),
+        State.Policy,
+        State.Model);
+
+    private static bool PolicyEquals(WorkspacePolicy a, WorkspacePolicy b) =>
+        a.ApprovalRequired.SetEquals(b.ApprovalRequired)
+        && a.FourEyes.SetEquals(b.FourEyes)
+        && a.WebhookAllowlist.SequenceEqual(b.WebhookAllowlist)
+        && a.ApprovalExpiry == b.ApprovalExpiry;
+
+    private Task<AuditEntry> AuditAsync(string kind, string actor, string summary, params (string Key, string Value)[] details) =>
+        GrainFactory.GetGrain<IAuditLogGrain>(PrimaryKey).AppendAsync(new AuditRecord(
+            kind,
+            actor,
+            summary,
+            details.ToImmutableSortedDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal)));
+}

@@ -1,0 +1,23 @@
+using Platform.Grains.Interfaces.Workspaces;
+
+namespace Platform.Grains.Workspaces;
+
+/// <summary>What a workspace grain persists. Keys are stored only as salted hashes.</summary>
+public sealed class WorkspaceState
+{
+    public bool Created { get; set; }
+
+    public bool Deleted { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public Dictionary<string, WorkspaceMember> Members { get; set; } = new(StringComparer.Ordinal);
+
+    public WorkspacePolicy Policy { get; set; } = WorkspacePolicy.Default;
+
+    public ModelSettings Model { get; set; } = ModelSettings.Default;
+
+    public Dictionary<string, StoredApiKey> Keys { get; set; } = new(StringComparer.Ordinal);
+}
