@@ -1,0 +1,7 @@
+namespace Platform.Grains.Interfaces.Security;
+
+/// <summary>One data key version as an operator sees it.</summary>
+/// <param name="Version">1, 2, 3, … within a workspace.</param>
+/// <param name="KekId">The key-encryption key version that wraps it.</param>
+/// <param name="CreatedAt">When it was created.</param>
+public sealed record DataKeyVersionInfo(int Version, string KekId, DateTimeOffset CreatedAt);

@@ -1,0 +1,283 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Platform.Grains.Security;
+
+/// <summary>
+/// The embedded default KEK provider: versioned AES-256 keys in a JSON file in the data directory, readable by its owner
+/// only. Created (mode 0600) on first start; a file that group or others may access stops the start, because anyone
+/// who can read it can unwrap every workspace's data key. Every change is written to a temporary file, flushed to disk
+/// and renamed over the old one, so a crash leaves either the old or the new file, never half of one.
+/// </summary>
+public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposable
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private readonly TimeProvider _time;
+    private readonly ILogger<LocalKeyFileProvider> _logger;
+    private readonly Lock _gate = new();
+    private volatile KeyRing? _ring;
+
+    /// <summary>Creates the provider; the file is read (or created) on first use, or at host start.</summary>
+    public LocalKeyFileProvider(IOptions<KeyFileOptions> options, TimeProvider time, ILogger<LocalKeyFileProvider> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        KeyFilePath = options.Value.FullKeyFilePath;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The key file's full path.</summary>
+    public string KeyFilePath { get; }
+
+    /// <inheritdoc />
+    public string CurrentKeyId => Ring().CurrentId;
+
+    /// <summary>The KEK versions the file holds, oldest first (ids only).</summary>
+    public ImmutableArray<string> KeyIds => [.. Ring().Versions.Values.OrderBy(v => v.Created).ThenBy(v => v.Id, StringComparer.Ordinal).Select(v => v.Id)];
+
+    /// <inheritdoc />
+    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default)
+    {
+        var current = Ring().Current;
+        var wrapped = new byte[dataKey.Length + AesGcmEnvelope.Overhead];
+        AesGcmEnvelope.Seal(current.Key, AssociatedData(current.Id), dataKey.Span, wrapped);
+        return Task.FromResult(new WrappedKey(current.Id, wrapped));
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]> UnwrapAsync(WrappedKey wrappedKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(wrappedKey);
+        if (!Ring().Versions.TryGetValue(wrappedKey.KekId, out var kek))
+        {
+            throw new CryptographicException($"Key-encryption key '{wrappedKey.KekId}' is not in the key file '{KeyFilePath}' (retired, or from another installation).");
+        }
+
+        var dataKey = new byte[Math.Max(0, wrappedKey.Ciphertext.Length - AesGcmEnvelope.Overhead)];
+        if (!AesGcmEnvelope.TryOpen(kek.Key, AssociatedData(kek.Id), wrappedKey.Ciphertext, dataKey))
+        {
+            throw new CryptographicException($"A data key wrapped under key-encryption key '{kek.Id}' could not be authenticated; it was altered or wrapped elsewhere.");
+        }
+
+        return Task.FromResult(dataKey);
+    }
+
+    /// <inheritdoc />
+    public Task<string> RotateAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var ring = LoadUnderGate();
+            var added = NewVersion();
+            var next = new KeyRing(added.Id, ring.Versions.Add(added.Id, added));
+            Save(next);
+            _ring = next;
+            SecurityLog.KekRotated(_logger, KeyFilePath, added.Id);
+            return Task.FromResult(added.Id);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task RetireAsync(string kekId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kekId);
+        lock (_gate)
+        {
+            var ring = LoadUnderGate();
+            if (kekId == ring.CurrentId)
+            {
+                throw new InvalidOperationException($"Key-encryption key '{kekId}' is the current one and cannot be retired; rotate first.");
+            }
+
+            if (!ring.Versions.TryGetValue(kekId, out var retired))
+            {
+                return Task.CompletedTask;
+            }
+
+            var next = new KeyRing(ring.CurrentId, ring.Versions.Remove(kekId));
+            Save(next);
+            _ring = next;
+            // Nothing is wrapped under it any more (the caller checked), so no unwrap can be using it.
+            CryptographicOperations.ZeroMemory(retired.Key);
+            SecurityLog.KekRetired(_logger, KeyFilePath, kekId);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Reads (or creates) and checks the key file now rather than at the first wrap, so a bad file stops the host.</summary>
+    public void EnsureLoaded() => Ring();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        var ring = _ring;
+        _ring = null;
+        if (ring is null)
+        {
+            return;
+        }
+
+        foreach (var version in ring.Versions.Values)
+        {
+            CryptographicOperations.ZeroMemory(version.Key);
+        }
+    }
+
+    private static byte[] AssociatedData(string kekId) => Encoding.UTF8.GetBytes(kekId);
+
+    private KeyRing Ring()
+    {
+        if (_ring is { } ring)
+        {
+            return ring;
+        }
+
+        lock (_gate)
+        {
+            return LoadUnderGate();
+        }
+    }
+
+    private KeyRing LoadUnderGate()
+    {
+        if (_ring is { } loaded)
+        {
+            return loaded;
+        }
+
+        KeyRing ring;
+        if (File.Exists(KeyFilePath))
+        {
+            ring = Read();
+            SecurityLog.KeyFileLoaded(_logger, KeyFilePath, ring.Versions.Count, ring.CurrentId);
+        }
+        else
+        {
+            var first = NewVersion();
+            ring = new KeyRing(first.Id, ImmutableDictionary<string, KekVersion>.Empty.Add(first.Id, first));
+            Save(ring);
+            SecurityLog.KeyFileCreated(_logger, KeyFilePath, first.Id);
+        }
+
+        _ring = ring;
+        return ring;
+    }
+
+    private KeyRing Read()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            var mode = File.GetUnixFileMode(KeyFilePath);
+            if ((mode & GroupOrOther) != 0)
+            {
+                throw new InvalidOperationException(
+                    $"The key file '{KeyFilePath}' has mode {Octal(mode)}; it must be readable by its owner only (0600), " +
+                    $"because it can unwrap every workspace's data key. Fix it with: chmod 600 '{KeyFilePath}'.");
+            }
+        }
+
+        // Parse and decoding errors are reported without their inner exception: its message can quote the file's content.
+        KeyFileDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<KeyFileDocument>(File.ReadAllBytes(KeyFilePath), s_json);
+        }
+        catch (JsonException)
+        {
+            throw Invalid("it is not valid JSON");
+        }
+
+        if (document is null || document.Format != 1 || document.Keys.Count == 0)
+        {
+            throw Invalid("it holds no keys, or a format other than 1");
+        }
+
+        var versions = ImmutableDictionary.CreateBuilder<string, KekVersion>(StringComparer.Ordinal);
+        foreach (var entry in document.Keys)
+        {
+            var key = new byte[AesGcmEnvelope.KeySize];
+            if (string.IsNullOrWhiteSpace(entry.Id) || !Convert.TryFromBase64String(entry.Key, key, out var written) || written != key.Length)
+            {
+                throw Invalid($"key '{entry.Id}' is not a base64 32-byte key with an id");
+            }
+
+            if (!versions.TryAdd(entry.Id, new KekVersion(entry.Id, entry.Created, key)))
+            {
+                throw Invalid($"key '{entry.Id}' appears twice");
+            }
+        }
+
+        if (!versions.ContainsKey(document.Current))
+        {
+            throw Invalid($"its current key '{document.Current}' is not among its keys");
+        }
+
+        return new KeyRing(document.Current, versions.ToImmutable());
+    }
+
+    private void Save(KeyRing ring)
+    {
+        var document = new KeyFileDocument
+        {
+            Current = ring.CurrentId,
+            Keys = [.. ring.Versions.Values.OrderBy(v => v.Created).ThenBy(v => v.Id, StringComparer.Ordinal)
+                .Select(v => new KeyFileEntry { Id = v.Id, Created = v.Created, Key = Convert.ToBase64String(v.Key) })],
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, s_json);
+        var directory = Path.GetDirectoryName(KeyFilePath)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(KeyFilePath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Created with the final mode, so there is no moment in which the key is on disk for others to read.
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                // The umask can only take bits away; this makes 0600 hold whatever it was.
+                File.SetUnixFileMode(temp, OwnerOnly);
+            }
+
+            File.Move(temp, KeyFilePath, overwrite: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+            File.Delete(temp);
+        }
+    }
+
+    private KekVersion NewVersion()
+    {
+        var now = _time.GetUtcNow();
+        var id = string.Create(CultureInfo.InvariantCulture, $"kek-{now:yyyyMMdd'T'HHmmss'Z'}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
+        return new KekVersion(id, now, RandomNumberGenerator.GetBytes(AesGcmEnvelope.KeySize));
+    }
+
+    private InvalidOperationException Invalid(string why) => new($"The key file '{KeyFilePath}' cannot be used: {why}.");
+
+    private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0xFFF, 8).PadLeft(3, '0');
+}

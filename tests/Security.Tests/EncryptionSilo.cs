@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+using Platform.Grains.Security;
+using Platform.Silo.Storage;
+using Platform.Testing;
+
+namespace Platform.Security.Tests;
+
+/// <summary>Starts a silo hosting the security grains over SQLite and the key file, both in one data directory.</summary>
+public static class EncryptionSilo
+{
+    public static Task<SiloTestHost> StartAsync(string dataDirectory, Action<IServiceCollection>? more = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = dataDirectory })
+            .Build();
+        return SiloTestHost.StartAsync(typeof(WorkspaceKeyGrain).Assembly, services =>
+        {
+            // Registered first, so the test's own services (a data key generator, a log sink) win over the defaults.
+            more?.Invoke(services);
+            services.AddSqliteGrainStorage(o => o.DataDirectory = dataDirectory);
+            services.AddWorkspaceEncryption(configuration);
+        });
+    }
+
+    public static string NewWorkspace(string label) => $"ws-{label}-{Guid.NewGuid():N}";
+}
