@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+
+namespace Platform.Grains.Interfaces.Budget;
+
+/// <summary>A budget's state in its current period.</summary>
+/// <param name="Period">The period, <c>yyyy-MM</c> (UTC).</param>
+/// <param name="CapMicros">The monthly cap; 0 means nothing may be spent.</param>
+/// <param name="SpentMicros">Settled spend this period.</param>
+/// <param name="ReservedMicros">Reserved and not yet settled.</param>
+/// <param name="RemainingMicros">Cap − spent − reserved, never below 0.</param>
+/// <param name="ThresholdsCrossed">Which of 50, 75, 90 and 100 % this period has crossed.</param>
+public sealed record BudgetStatus(
+    string Period,
+    long CapMicros,
+    long SpentMicros,
+    long ReservedMicros,
+    long RemainingMicros,
+    ImmutableSortedSet<int> ThresholdsCrossed);

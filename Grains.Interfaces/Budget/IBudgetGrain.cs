@@ -1,0 +1,29 @@
+namespace Platform.Grains.Interfaces.Budget;
+
+/// <summary>
+/// A workspace's monthly spend cap (key: workspace id). Every model call reserves its worst-case cost here before it
+/// runs and settles the actual cost after; the grain's turn serializes them, so no interleaving can pass the cap.
+/// Amounts are integer micro-dollars (1 USD = 1,000,000). The period is the calendar month in UTC.
+/// Warnings fire once each at 50, 75 and 90 % of the cap per period; at 100 % every new reservation is refused with
+/// "out of budget: raise the cap to continue" until the cap is raised or the period ends.
+/// </summary>
+public interface IBudgetGrain : IGrainWithStringKey
+{
+    /// <summary>Cap, spent, reserved, remaining and thresholds crossed in the current period.</summary>
+    Task<BudgetStatus> GetStatusAsync();
+
+    /// <summary>Sets the monthly cap; raising it lifts a hard stop at once.</summary>
+    Task<BudgetStatus> SetCapAsync(long monthlyCapMicros, string actor);
+
+    /// <summary>Reserves <see cref="ReservationRequest.AmountMicros"/>, or refuses if spent + reserved + amount would pass a cap.</summary>
+    Task<ReservationResult> ReserveAsync(ReservationRequest request);
+
+    /// <summary>Records the actual cost of a reservation durably (the ledger) and releases the rest.</summary>
+    Task<BudgetStatus> SettleAsync(string reservationId, long actualMicros);
+
+    /// <summary>Releases a reservation without spending (the call failed before it cost anything).</summary>
+    Task<BudgetStatus> ReleaseAsync(string reservationId);
+
+    /// <summary>Settled spend of the current period, oldest first.</summary>
+    Task<LedgerPage> GetLedgerAsync(long afterSequence, int limit);
+}
