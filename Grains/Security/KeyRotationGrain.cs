@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 
 using Platform.Grains.Interfaces.Security;
-using Platform.Silo;
 
 namespace Platform.Grains.Security;
 

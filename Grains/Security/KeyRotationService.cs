@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 
 using Platform.Grains.Interfaces.Security;
-using Platform.Silo;
 
 namespace Platform.Grains.Security;
 

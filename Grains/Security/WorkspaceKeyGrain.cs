@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
 using Platform.Grains.Interfaces.Security;
-using Platform.Silo;
 
 namespace Platform.Grains.Security;
 
