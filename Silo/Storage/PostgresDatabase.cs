@@ -8,7 +8,7 @@ using Npgsql;
 namespace Platform.Silo.Storage;
 
 /// <summary>
-/// The PostgreSQL data source shared by grain storage and the reminder table: creates the schema once and turns
+/// The PostgreSQL data source shared by grain storage, the reminder table and the journal: creates the schema once and turns
 /// connection-level failures into a fast <see cref="StorageUnavailableException"/> that names host:port, never the password.
 /// </summary>
 internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
@@ -32,6 +32,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             due_at timestamptz NOT NULL,
             period_ms bigint NOT NULL,
             PRIMARY KEY (grain_type, grain_key, name)
+        );
+        CREATE TABLE IF NOT EXISTS journal (
+            stream text NOT NULL,
+            sequence bigint NOT NULL,
+            payload bytea NOT NULL,
+            PRIMARY KEY (stream, sequence)
         );
         """;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Platform.Silo.Storage;
 
 /// <summary>
-/// The one SQLite file shared by grain storage and the reminder table: opens tuned connections, creates the schema
+/// The one SQLite file shared by grain storage, the reminder table and the journal: opens tuned connections, creates the schema
 /// once, and turns "cannot open / I/O" failures into <see cref="StorageUnavailableException"/>.
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
@@ -28,6 +28,13 @@ internal sealed class SqliteDatabase : IDisposable
             due_at INTEGER NOT NULL,
             period_ms INTEGER NOT NULL,
             PRIMARY KEY (grain_type, grain_key, name)
+        );
+        -- A rowid table, unlike grain_state: WITHOUT ROWID suits small rows, and journal entries may be large.
+        CREATE TABLE IF NOT EXISTS journal (
+            stream TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            PRIMARY KEY (stream, sequence)
         );
         """;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 using Platform.Silo.Diagnostics;
+using Platform.Silo.Journal;
 using Platform.Silo.Reminders;
 using Platform.Silo.Storage;
 
@@ -17,6 +18,7 @@ public sealed class StorageHost : IAsyncDisposable
         _services = services;
         Storage = services.GetRequiredService<IGrainStorage>();
         Reminders = services.GetRequiredService<IReminderTable>();
+        Journal = services.GetRequiredService<IJournalStorage>();
         Metrics = services.GetRequiredService<SiloMetrics>();
     }
 
@@ -25,6 +27,8 @@ public sealed class StorageHost : IAsyncDisposable
     public IGrainStorage Storage { get; }
 
     public IReminderTable Reminders { get; }
+
+    public IJournalStorage Journal { get; }
 
     public static Task<StorageHost> StartSqliteAsync(string directory, Action<SqliteStorageOptions>? configure = null, bool initialize = true) =>
         StartAsync(services => services.AddSqliteGrainStorage(options =>

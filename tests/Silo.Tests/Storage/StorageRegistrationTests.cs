@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 using Platform.Silo.Diagnostics;
+using Platform.Silo.Journal;
 using Platform.Silo.Reminders;
 using Platform.Silo.Storage;
 
@@ -11,7 +12,7 @@ namespace Platform.Silo.Tests.Storage;
 public sealed class StorageRegistrationTests
 {
     [Fact]
-    public void Sqlite_registration_provides_storage_reminders_initializers_and_metrics()
+    public void Sqlite_registration_provides_storage_reminders_journal_initializers_and_metrics()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSqliteGrainStorage(static o => o.DataDirectory = Path.GetTempPath());
@@ -19,12 +20,13 @@ public sealed class StorageRegistrationTests
 
         Assert.Equal("sqlite", host.Services.GetRequiredService<IGrainStorage>().ProviderName);
         Assert.NotNull(host.Services.GetRequiredService<IReminderTable>());
-        Assert.Equal(2, host.Services.GetServices<IStorageInitializer>().Count());
+        Assert.NotNull(host.Services.GetRequiredService<IJournalStorage>());
+        Assert.Equal(3, host.Services.GetServices<IStorageInitializer>().Count());
         Assert.NotNull(host.Services.GetRequiredService<SiloMetrics>());
     }
 
     [Fact]
-    public void Postgres_registration_provides_storage_reminders_and_initializers_without_connecting()
+    public void Postgres_registration_provides_storage_reminders_journal_and_initializers_without_connecting()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddPostgresGrainStorage(static o => o.ConnectionString = "Host=127.0.0.1;Port=1;Username=u;Password=p");
@@ -32,7 +34,8 @@ public sealed class StorageRegistrationTests
 
         Assert.Equal("postgres", host.Services.GetRequiredService<IGrainStorage>().ProviderName);
         Assert.NotNull(host.Services.GetRequiredService<IReminderTable>());
-        Assert.Equal(2, host.Services.GetServices<IStorageInitializer>().Count());
+        Assert.NotNull(host.Services.GetRequiredService<IJournalStorage>());
+        Assert.Equal(3, host.Services.GetServices<IStorageInitializer>().Count());
     }
 
     [Fact]
