@@ -21,6 +21,7 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
     private ITimer? _timer;
     private Task _poll = Task.CompletedTask;
     private bool _polling;
+    private bool _pollAgain;
 
     public int Count
     {
@@ -135,6 +136,9 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
         {
             if (_polling)
             {
+                // A tick during a delivery is not dropped: the running poll looks again when it ends, so a reminder
+                // that fell due meanwhile does not wait for the next tick (which a manual clock may never give).
+                _pollAgain = true;
                 return;
             }
 
@@ -147,33 +151,53 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
 
     private async Task FireDueAsync()
     {
-        try
+        while (true)
         {
-            var now = runtime.TimeProvider.GetUtcNow();
-            List<ReminderRegistration> due = [];
-            lock (_lock)
+            var completed = false;
+            try
             {
-                foreach (var registration in _reminders.Values)
+                await FireDueOnceAsync();
+                completed = true;
+            }
+            finally
+            {
+                lock (_pollLock)
                 {
-                    if (!registration.InFlight && registration.NextAttempt <= now)
-                    {
-                        registration.InFlight = true;
-                        due.Add(registration);
-                    }
+                    // Poll again only after a clean pass; a failed one leaves the next tick to start afresh.
+                    _polling = completed && _pollAgain;
+                    _pollAgain = false;
                 }
             }
 
-            if (due.Count > 0)
-            {
-                await Task.WhenAll(due.Select(r => DeliverAsync(r, now)));
-            }
-        }
-        finally
-        {
             lock (_pollLock)
             {
-                _polling = false;
+                if (!_polling)
+                {
+                    return;
+                }
             }
+        }
+    }
+
+    private async Task FireDueOnceAsync()
+    {
+        var now = runtime.TimeProvider.GetUtcNow();
+        List<ReminderRegistration> due = [];
+        lock (_lock)
+        {
+            foreach (var registration in _reminders.Values)
+            {
+                if (!registration.InFlight && registration.NextAttempt <= now)
+                {
+                    registration.InFlight = true;
+                    due.Add(registration);
+                }
+            }
+        }
+
+        if (due.Count > 0)
+        {
+            await Task.WhenAll(due.Select(r => DeliverAsync(r, now)));
         }
     }
 
