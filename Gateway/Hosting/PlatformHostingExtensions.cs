@@ -68,6 +68,7 @@ internal static class PlatformHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -29,7 +29,8 @@ public static class ApiKeyToken
             return false;
         }
 
-        var parts = token[Prefix.Length..].Split('_');
+        // At most three parts: the secret is base64url and may itself contain '_'.
+        var parts = token[Prefix.Length..].Split('_', 3);
         if (parts.Length != 3 || !WorkspaceIds.IsValid(parts[0]) || !WorkspaceIds.IsValidKeyId(parts[1]) || parts[2].Length != 43)
         {
             return false;
