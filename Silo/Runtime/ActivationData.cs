@@ -320,8 +320,9 @@ internal sealed class ActivationData : SynchronizationContext, IThreadPoolWorkIt
         }
         catch (Exception exception)
         {
-            // A grain method that is not async can throw before returning a task; the caller sees it the same way.
-            return (Task.FromException(exception), link);
+            // A grain method that is not async can throw before returning a task; the caller sees it the same way, as a
+            // faulted task of the method's own type (a plain Task would not cast to Task<T> in the proxy).
+            return (invoker.Fault(exception), link);
         }
         finally
         {

@@ -10,6 +10,7 @@ namespace Platform.Silo.Runtime;
 internal sealed class GrainMethodInvoker
 {
     private readonly Func<object, object?[], Task> _call;
+    private readonly Func<Exception, Task> _fault;
     private readonly Func<GrainMethodInvoker, GrainId, object?[], CallChain?, GrainCall> _createCall;
 
     public GrainMethodInvoker(Type grainInterface, MethodInfo method, GrainTypeInfo grainType)
@@ -25,6 +26,11 @@ internal sealed class GrainMethodInvoker
         var callType = returnType == typeof(Task)
             ? typeof(VoidGrainCall)
             : typeof(GrainCall<>).MakeGenericType(returnType.GetGenericArguments()[0]);
+        _fault = returnType == typeof(Task)
+            ? Task.FromException
+            : typeof(GrainMethodInvoker).GetMethod(nameof(FaultOf), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(returnType.GetGenericArguments()[0])
+                .CreateDelegate<Func<Exception, Task>>();
         _createCall = callType
             .GetMethod(nameof(VoidGrainCall.Create), BindingFlags.Public | BindingFlags.Static)!
             .CreateDelegate<Func<GrainMethodInvoker, GrainId, object?[], CallChain?, GrainCall>>();
@@ -45,7 +51,12 @@ internal sealed class GrainMethodInvoker
     /// <summary>Runs the method on <paramref name="grain"/>; the returned task is the grain's own.</summary>
     public Task Invoke(object grain, object?[] arguments) => _call(grain, arguments);
 
+    /// <summary>A faulted task of the method's own return type, so a proxy can hand it back as <c>Task&lt;T&gt;</c>.</summary>
+    public Task Fault(Exception exception) => _fault(exception);
+
     public GrainCall CreateCall(GrainId target, object?[] arguments, CallChain? chain) => _createCall(this, target, arguments, chain);
+
+    private static Task<TResult> FaultOf<TResult>(Exception exception) => Task.FromException<TResult>(exception);
 
     private static Func<object, object?[], Task> Compile(Type grainInterface, MethodInfo method)
     {

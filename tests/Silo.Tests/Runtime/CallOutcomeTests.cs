@@ -26,6 +26,18 @@ public sealed class CallOutcomeTests(RuntimeSiloFixture fixture)
     }
 
     [Fact]
+    public async Task Exception_thrown_before_a_task_exists_by_an_active_grain_keeps_its_type()
+    {
+        // The first call waits for activation and takes the queued path; later ones run inline on the caller's thread.
+        var grain = fixture.Grains.GetGrain<IFaultGrain>(TestGates.NewKey("fault"));
+        Assert.Equal(1, await grain.EchoAsync(1));
+
+        var exception = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => grain.ThrowSynchronouslyAsync(7));
+
+        Assert.Equal(7, exception.ActualValue);
+    }
+
+    [Fact]
     public async Task Grain_defined_exception_reaches_the_caller_with_its_type()
     {
         var grain = fixture.Grains.GetGrain<IFaultGrain>(TestGates.NewKey("fault"));
