@@ -88,11 +88,32 @@ public sealed class ApprovalGrain(
     public Task<ApprovalView> GetAsync(string approvalId)
     {
         // Interleaves with other calls, so it only reads: expiry is shown here, made durable by the next turn that writes.
-        var stored = Find(approvalId);
-        return Task.FromResult(Shown(stored.View, time.GetUtcNow()));
+        // Failures go into the task rather than being thrown synchronously, which the runtime's proxy mistypes.
+        try
+        {
+            var stored = Find(approvalId);
+            return Task.FromResult(Shown(stored.View, time.GetUtcNow()));
+        }
+        catch (WorkspaceNotFoundException exception)
+        {
+            return Task.FromException<ApprovalView>(exception);
+        }
     }
 
     public Task<ImmutableArray<ApprovalView>> ListAsync(ApprovalState? state, int limit)
+    {
+        try
+        {
+            return Task.FromResult(List(state, limit));
+        }
+        catch (ArgumentException exception)
+        {
+            // Into the task, as in GetAsync.
+            return Task.FromException<ImmutableArray<ApprovalView>>(exception);
+        }
+    }
+
+    private ImmutableArray<ApprovalView> List(ApprovalState? state, int limit)
     {
         if (limit is < 1 or > ApprovalRules.MaxDecided)
         {
@@ -111,7 +132,7 @@ public sealed class ApprovalGrain(
             .Where(v => state is null || v.State == state)
             .Take(limit)
             .ToImmutableArray();
-        return Task.FromResult(list);
+        return list;
     }
 
     public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
