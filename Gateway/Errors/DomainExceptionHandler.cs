@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Silo;
 
@@ -18,6 +19,8 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
             ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid request", StripParameterSuffix(argument)),
             WorkspaceNotFoundException => (StatusCodes.Status404NotFound, "Not found", exception.Message),
             WorkspaceConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
+            ApprovalConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
+            ApprovalForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden", exception.Message),
             StorageUnavailableException or SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "Storage is unavailable; try again shortly."),
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "Timed out", "The request took too long."),
             _ => (0, "", ""),

@@ -8,6 +8,7 @@ using Platform.Gateway.Apis;
 using Platform.Gateway.Errors;
 using Platform.Gateway.Security;
 using Platform.Grains;
+using Platform.Grains.Events;
 using Platform.Silo.Hosting;
 
 namespace Platform.Gateway.Hosting;
@@ -20,6 +21,8 @@ internal static class PlatformHostingExtensions
         builder.UseSilo(silo => silo
             .AddGrains(typeof(GrainsAssembly).Assembly)
             .UseConfiguredStorage(builder.Configuration));
+        builder.Services.AddPlatformGrains();
+        builder.Services.AddPlatformEvents(builder.Configuration);
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
@@ -80,6 +83,7 @@ internal static class PlatformHostingExtensions
         app.MapOperatorApi();
         app.MapWorkspaceApi();
         app.MapAuditApi();
+        app.MapApprovalsApi();
         return app;
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Silo;
@@ -23,4 +25,14 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
     public IWorkspaceGrain Workspace => grains.GetGrain<IWorkspaceGrain>(WorkspaceId);
 
     public IAuditLogGrain Audit => grains.GetGrain<IAuditLogGrain>(WorkspaceId);
+
+    public IApprovalGrain Approvals => grains.GetGrain<IApprovalGrain>(WorkspaceId);
+
+    /// <summary>The caller as an approval decider: user id and roles from the authenticated key, never from a request body.</summary>
+    public ApprovalDecider Decider => new(
+        UserId,
+        Context.User.FindAll(PlatformClaims.Role)
+            .Select(static c => Enum.TryParse<WorkspaceRole>(c.Value, out var role) ? role : (WorkspaceRole?)null)
+            .OfType<WorkspaceRole>()
+            .ToImmutableSortedSet());
 }

@@ -1,0 +1,306 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Platform.Grains.Events;
+using Platform.Grains.Interfaces.Approvals;
+using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Events;
+using Platform.Grains.Interfaces.Workspaces;
+
+namespace Platform.Grains.Approvals;
+
+/// <summary>
+/// A workspace's approvals (key: workspace id). The grain's turn makes pending → decided one transition: the first
+/// decision is written before anything else sees it, every later one finds it decided. On PostgreSQL the state's ETag
+/// keeps that true even if two silos activated the same workspace. Expiry is applied lazily on every call and by a
+/// durable reminder, so a run waiting on an approval nobody answers is told it counts as denied.
+/// </summary>
+public sealed class ApprovalGrain(
+    [PersistentState("approvals")] IPersistentState<ApprovalGrainState> approvals,
+    TimeProvider time,
+    IPlatformEvents events,
+    IApprovalNotifier notifier,
+    ILogger<ApprovalGrain> logger) : Grain, IApprovalGrain, IRemindable
+{
+    private const string ExpiryReminder = "approval-expiry";
+    private const string ExpiryActor = "system:expiry";
+
+    private ApprovalGrainState State => approvals.State;
+
+    public async Task<ApprovalView> RequestAsync(ApprovalRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var workspace = await GrainFactory.GetGrain<IWorkspaceGrain>(PrimaryKey).GetAsync();
+        ApprovalRules.Validate(request, workspace.Policy);
+        await ExpireDueAsync();
+
+        var hash = ApprovalHash.Compute(PrimaryKey, request.RunId, request.Tool, request.CanonicalArguments, request.PolicyVersion);
+        var existing = State.Approvals.Values.FirstOrDefault(a => a.View.State == ApprovalState.Pending && a.View.PayloadHash == hash);
+        if (existing is not null)
+        {
+            // The run retried (a restart, a lost reply): one payload never needs two approvals at once.
+            return existing.View;
+        }
+
+        if (State.Approvals.Values.Count(static a => a.View.State == ApprovalState.Pending) >= ApprovalRules.MaxPending)
+        {
+            throw new ApprovalConflictException($"The workspace has {ApprovalRules.MaxPending} pending approvals; decide some or let them expire first.");
+        }
+
+        var now = time.GetUtcNow();
+        var view = new ApprovalView(
+            ApprovalRules.NewId(),
+            request.RunId,
+            request.Tool,
+            request.ToolClass,
+            request.CanonicalArguments,
+            request.RequesterUserId,
+            request.Reason,
+            request.Affects.IsDefault ? [] : request.Affects,
+            hash,
+            request.PolicyVersion,
+            ApprovalState.Pending,
+            now,
+            now + workspace.Policy.ApprovalExpiry,
+            null,
+            null,
+            null);
+        var earliestBefore = EarliestPendingExpiry();
+        State.Approvals[view.ApprovalId] = new StoredApproval { Sequence = ++State.LastSequence, View = view };
+        await approvals.WriteStateAsync();
+        if (earliestBefore is null || view.ExpiresAt < earliestBefore)
+        {
+            await ScheduleExpiryAsync(view.ExpiresAt);
+        }
+
+        await AuditAsync("approval.requested", $"run:{view.RunId}", $"Run {view.RunId} asks to use {view.Tool}", view);
+        ApprovalLog.Requested(logger, PrimaryKey, view.ApprovalId, view.RunId, view.Tool, view.PayloadHash);
+        await PublishAsync(new ApprovalRequested(PrimaryKey, view.ApprovalId, view.RunId, view.Tool, view.ToolClass, view.PayloadHash, view.RequesterUserId, view.RequestedAt, view.ExpiresAt), view.ApprovalId);
+        return view;
+    }
+
+    public Task<ApprovalView> ApproveAsync(string approvalId, ApprovalDecider decider, string? comment) =>
+        DecideAsync(approvalId, decider, comment, ApprovalState.Approved);
+
+    public Task<ApprovalView> DenyAsync(string approvalId, ApprovalDecider decider, string? comment) =>
+        DecideAsync(approvalId, decider, comment, ApprovalState.Denied);
+
+    public Task<ApprovalView> GetAsync(string approvalId)
+    {
+        // Interleaves with other calls, so it only reads: expiry is shown here, made durable by the next turn that writes.
+        // Failures go into the task rather than being thrown synchronously, which the runtime's proxy mistypes.
+        try
+        {
+            var stored = Find(approvalId);
+            return Task.FromResult(Shown(stored.View, time.GetUtcNow()));
+        }
+        catch (WorkspaceNotFoundException exception)
+        {
+            return Task.FromException<ApprovalView>(exception);
+        }
+    }
+
+    public Task<ImmutableArray<ApprovalView>> ListAsync(ApprovalState? state, int limit)
+    {
+        try
+        {
+            return Task.FromResult(List(state, limit));
+        }
+        catch (ArgumentException exception)
+        {
+            // Into the task, as in GetAsync.
+            return Task.FromException<ImmutableArray<ApprovalView>>(exception);
+        }
+    }
+
+    private ImmutableArray<ApprovalView> List(ApprovalState? state, int limit)
+    {
+        if (limit is < 1 or > ApprovalRules.MaxDecided)
+        {
+            throw new ArgumentException($"limit must be between 1 and {ApprovalRules.MaxDecided}.", nameof(limit));
+        }
+
+        if (state is { } wanted && !Enum.IsDefined(wanted))
+        {
+            throw new ArgumentException("state is not a known approval state.", nameof(state));
+        }
+
+        var now = time.GetUtcNow();
+        var list = State.Approvals.Values
+            .OrderByDescending(static a => a.Sequence)
+            .Select(a => Shown(a.View, now))
+            .Where(v => state is null || v.State == state)
+            .Take(limit)
+            .ToImmutableArray();
+        return list;
+    }
+
+    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+
+        await ExpireDueAsync();
+        if (EarliestPendingExpiry() is { } next)
+        {
+            await ScheduleExpiryAsync(next);
+        }
+        else
+        {
+            await UnregisterReminderAsync(ExpiryReminder);
+        }
+    }
+
+    private async Task<ApprovalView> DecideAsync(string approvalId, ApprovalDecider decider, string? comment, ApprovalState outcome)
+    {
+        ApprovalRules.ValidateDecision(decider, comment);
+        var stored = Find(approvalId);
+
+        // The roles the gateway passed come from the key; the workspace's member list is checked too, so a stale or
+        // forged decider record cannot decide for someone who is not (or no longer) an approver.
+        var workspace = await GrainFactory.GetGrain<IWorkspaceGrain>(PrimaryKey).GetAsync();
+        var member = workspace.Members.FirstOrDefault(m => string.Equals(m.UserId, decider.UserId, StringComparison.Ordinal));
+        if (!decider.Roles.Contains(WorkspaceRole.Approver) || member is null || !member.Roles.Contains(WorkspaceRole.Approver))
+        {
+            throw new ApprovalForbiddenException("Only a member with the approver role may decide an approval.");
+        }
+
+        await ExpireDueAsync();
+        var view = stored.View;
+        if (view.State == ApprovalState.Expired)
+        {
+            throw new ApprovalConflictException($"Approval {view.ApprovalId} expired unanswered at {Format(view.ExpiresAt)}; it counts as denied.");
+        }
+
+        if (view.State != ApprovalState.Pending)
+        {
+            throw new ApprovalConflictException($"Approval {view.ApprovalId} was already decided by {view.DecidedBy} at {Format(view.DecidedAt!.Value)} ({view.State.ToString().ToLowerInvariant()}).");
+        }
+
+        if (workspace.Policy.FourEyes.Contains(view.ToolClass) && string.Equals(decider.UserId, view.RequesterUserId, StringComparison.Ordinal))
+        {
+            throw new ApprovalForbiddenException($"Four eyes: {view.ToolClass.ToString().ToLowerInvariant()} tools must be decided by someone other than the member who started the run.");
+        }
+
+        var decided = view with { State = outcome, DecidedBy = decider.UserId, DecidedAt = time.GetUtcNow(), Comment = comment };
+        stored.View = decided;
+        TrimDecided();
+        await approvals.WriteStateAsync();
+        await AfterDecisionAsync(decided, $"user:{decider.UserId}");
+        return decided;
+    }
+
+    /// <summary>Makes every pending approval past its expiry durably <see cref="ApprovalState.Expired"/> and tells its run.</summary>
+    private async Task ExpireDueAsync()
+    {
+        var now = time.GetUtcNow();
+        var due = State.Approvals.Values.Where(a => a.View.State == ApprovalState.Pending && a.View.ExpiresAt <= now).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var stored in due)
+        {
+            stored.View = Expired(stored.View);
+        }
+
+        TrimDecided();
+        await approvals.WriteStateAsync();
+        foreach (var stored in due)
+        {
+            await AfterDecisionAsync(stored.View, ExpiryActor);
+        }
+    }
+
+    private async Task AfterDecisionAsync(ApprovalView decided, string actor)
+    {
+        var state = decided.State.ToString().ToLowerInvariant();
+        await AuditAsync("approval.decided", actor, $"Approval {decided.ApprovalId} for {decided.Tool}: {state}", decided);
+        ApprovalLog.Decided(logger, PrimaryKey, decided.ApprovalId, state, decided.DecidedBy ?? ExpiryActor);
+        await PublishAsync(new ApprovalDecided(PrimaryKey, decided.ApprovalId, decided.RunId, decided.Tool, decided.PayloadHash, decided.State, decided.DecidedBy, decided.DecidedAt ?? decided.ExpiresAt), decided.ApprovalId);
+        try
+        {
+            await notifier.DecidedAsync(decided);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The decision is durable and audited; a run that missed this call still finds it with GetAsync.
+            ApprovalLog.NotifyFailed(logger, PrimaryKey, decided.ApprovalId, exception);
+        }
+    }
+
+    private async Task PublishAsync<T>(T @event, string approvalId)
+        where T : class
+    {
+        try
+        {
+            await events.PublishAsync(@event);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Events are notifications; the grain state is the truth and is already written.
+            ApprovalLog.PublishFailed(logger, PrimaryKey, typeof(T).Name, approvalId, exception);
+        }
+    }
+
+    private StoredApproval Find(string approvalId)
+    {
+        if (!ApprovalRules.IsValidId(approvalId) || !State.Approvals.TryGetValue(approvalId, out var stored))
+        {
+            // Unknown and another workspace's ids look the same: this grain only ever holds its own workspace's.
+            throw new WorkspaceNotFoundException("No such approval.");
+        }
+
+        return stored;
+    }
+
+    private DateTimeOffset? EarliestPendingExpiry() =>
+        State.Approvals.Values.Where(static a => a.View.State == ApprovalState.Pending).Select(static a => (DateTimeOffset?)a.View.ExpiresAt).Min();
+
+    private Task ScheduleExpiryAsync(DateTimeOffset at)
+    {
+        var due = at - time.GetUtcNow();
+        return RegisterOrUpdateReminderAsync(ExpiryReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Drops the oldest decided approvals beyond <see cref="ApprovalRules.MaxDecided"/>; pending ones always stay.</summary>
+    private void TrimDecided()
+    {
+        var decided = State.Approvals.Values.Where(static a => a.View.State != ApprovalState.Pending).ToList();
+        if (decided.Count <= ApprovalRules.MaxDecided)
+        {
+            return;
+        }
+
+        foreach (var old in decided.OrderBy(static a => a.Sequence).Take(decided.Count - ApprovalRules.MaxDecided))
+        {
+            State.Approvals.Remove(old.View.ApprovalId);
+        }
+    }
+
+    private static ApprovalView Shown(ApprovalView view, DateTimeOffset now) =>
+        view.State == ApprovalState.Pending && view.ExpiresAt <= now ? Expired(view) : view;
+
+    private static ApprovalView Expired(ApprovalView view) => view with { State = ApprovalState.Expired, DecidedAt = view.ExpiresAt };
+
+    private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private Task<AuditEntry> AuditAsync(string kind, string actor, string summary, ApprovalView view) =>
+        GrainFactory.GetGrain<IAuditLogGrain>(PrimaryKey).AppendAsync(new AuditRecord(
+            kind,
+            actor,
+            summary,
+            new Dictionary<string, string>
+            {
+                ["approval_id"] = view.ApprovalId,
+                ["run_id"] = view.RunId,
+                ["tool"] = view.Tool,
+                ["state"] = view.State.ToString().ToLowerInvariant(),
+                ["payload_hash"] = view.PayloadHash,
+                ["policy_version"] = view.PolicyVersion.ToString(CultureInfo.InvariantCulture),
+                ["decided_by"] = view.DecidedBy ?? "",
+            }.ToImmutableSortedDictionary(StringComparer.Ordinal)));
+}

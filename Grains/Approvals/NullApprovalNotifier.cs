@@ -1,0 +1,10 @@
+using Platform.Grains.Interfaces.Approvals;
+
+namespace Platform.Grains.Approvals;
+
+/// <summary>The default until the agent-run grain registers its own notifier: nothing waits yet.</summary>
+public sealed class NullApprovalNotifier : IApprovalNotifier
+{
+    /// <inheritdoc />
+    public Task DecidedAsync(ApprovalView approval) => Task.CompletedTask;
+}

@@ -1,0 +1,9 @@
+namespace Platform.Grains.Events;
+
+/// <summary>Drops every event: the default until a bus is registered (<see cref="PlatformEventsServiceCollectionExtensions.AddPlatformEvents"/>).</summary>
+public sealed class NullPlatformEvents : IPlatformEvents
+{
+    /// <inheritdoc />
+    public Task PublishAsync<T>(T platformEvent, CancellationToken cancellationToken = default)
+        where T : class => Task.CompletedTask;
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Grains.Approvals;
+using Platform.Grains.Events;
+
+namespace Platform.Grains;
+
+/// <summary>The services the platform's grains need beyond the silo's own.</summary>
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers defaults that let every grain activate in any host: no-op events (a bus registered with
+    /// <see cref="PlatformEventsServiceCollectionExtensions.AddPlatformEvents"/> replaces them) and a no-op approval
+    /// notifier. <c>TryAdd</c>, so whatever a host registered first wins.
+    /// </summary>
+    public static IServiceCollection AddPlatformGrains(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPlatformEvents, NullPlatformEvents>();
+        services.TryAddSingleton<IApprovalNotifier, NullApprovalNotifier>();
+        return services;
+    }
+}
