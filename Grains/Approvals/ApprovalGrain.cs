@@ -223,7 +223,7 @@ public sealed class ApprovalGrain(
         await PublishAsync(new ApprovalDecided(PrimaryKey, decided.ApprovalId, decided.RunId, decided.Tool, decided.PayloadHash, decided.State, decided.DecidedBy, decided.DecidedAt ?? decided.ExpiresAt), decided.ApprovalId);
         try
         {
-            await notifier.DecidedAsync(decided);
+            await notifier.DecidedAsync(PrimaryKey, decided);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -8,6 +8,6 @@ namespace Platform.Grains.Approvals;
 /// </summary>
 public interface IApprovalNotifier
 {
-    /// <summary>Called once per approval, after its decision (or expiry) is durable.</summary>
-    Task DecidedAsync(ApprovalView approval);
+    /// <summary>Called once per approval of <paramref name="workspaceId"/>, after its decision (or expiry) is durable.</summary>
+    Task DecidedAsync(string workspaceId, ApprovalView approval);
 }

@@ -6,5 +6,5 @@ namespace Platform.Grains.Approvals;
 public sealed class NullApprovalNotifier : IApprovalNotifier
 {
     /// <inheritdoc />
-    public Task DecidedAsync(ApprovalView approval) => Task.CompletedTask;
+    public Task DecidedAsync(string workspaceId, ApprovalView approval) => Task.CompletedTask;
 }

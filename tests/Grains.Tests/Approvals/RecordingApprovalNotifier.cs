@@ -13,7 +13,7 @@ public sealed class RecordingApprovalNotifier : IApprovalNotifier
 
     public Task<ApprovalView> First => _first.Task;
 
-    public Task DecidedAsync(ApprovalView approval)
+    public Task DecidedAsync(string workspaceId, ApprovalView approval)
     {
         Notified.Enqueue(approval);
         _first.TrySetResult(approval);
