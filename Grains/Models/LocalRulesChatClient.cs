@@ -40,6 +40,9 @@ public sealed partial class LocalRulesChatClient : IChatClient
         "I am the local rule-based assistant, not a language model. I can: \"note that …\", \"what are my notes\", "
         + "\"email someone@example.com that …\", and \"post … to this webhook\" (or to a URL).";
 
+    // AIJsonUtilities.DefaultOptions indents; arguments on the wire and in token counts are compact.
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     private static readonly ChatClientMetadata Metadata = new("local", null, DefaultModelId);
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -278,7 +281,7 @@ public sealed partial class LocalRulesChatClient : IChatClient
             switch (content)
             {
                 case FunctionCallContent call:
-                    builder.Append(call.Name).Append(JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions));
+                    builder.Append(call.Name).Append(JsonSerializer.Serialize(call.Arguments, Compact));
                     break;
                 case FunctionResultContent result:
                     builder.Append(ResultText(result));

@@ -24,6 +24,9 @@ namespace Platform.Grains.Models;
 /// </remarks>
 public sealed class OpenAIChatClientAdapter : IChatClient
 {
+    // AIJsonUtilities.DefaultOptions indents; arguments on the wire and in token counts are compact.
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     private readonly ChatClient _client;
     private readonly ChatClientMetadata _metadata;
 
@@ -136,7 +139,7 @@ public sealed class OpenAIChatClientAdapter : IChatClient
         else if (message.Role == AIChatRole.Assistant)
         {
             var calls = message.Contents.OfType<FunctionCallContent>()
-                .Select(static c => ChatToolCall.CreateFunctionToolCall(c.CallId, WireName(c.Name), BinaryData.FromString(JsonSerializer.Serialize(c.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions))))
+                .Select(static c => ChatToolCall.CreateFunctionToolCall(c.CallId, WireName(c.Name), BinaryData.FromString(JsonSerializer.Serialize(c.Arguments ?? new Dictionary<string, object?>(), Compact))))
                 .ToList();
             if (calls.Count == 0)
             {
@@ -170,7 +173,7 @@ public sealed class OpenAIChatClientAdapter : IChatClient
         null => result.Exception is null ? "" : "Error: the tool failed.",
         string s => s,
         JsonElement e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText(),
-        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions),
+        var other => JsonSerializer.Serialize(other, Compact),
     };
 
     private static Dictionary<string, object?>? ParseArguments(string json) =>
