@@ -1,0 +1,7 @@
+namespace Platform.Grains.Interfaces.Notes;
+
+/// <summary>One decrypted note.</summary>
+/// <param name="NoteId">Its id.</param>
+/// <param name="Text">Its text.</param>
+/// <param name="CreatedAt">When it was written.</param>
+public sealed record Note(string NoteId, string Text, DateTimeOffset CreatedAt);

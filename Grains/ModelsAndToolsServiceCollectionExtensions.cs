@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Grains.Models;
+using Platform.Grains.Tools;
+
+namespace Platform.Grains;
+
+/// <summary>Registers model access and the tools.</summary>
+public static class ModelsAndToolsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IChatClientProvider"/> (<c>local</c> and <c>openai</c>; section <c>Platform:Models:OpenAI</c>),
+    /// <see cref="IToolCatalog"/> and <see cref="IToolRunner"/> (sections <c>Platform:Smtp</c> and
+    /// <c>Platform:Webhooks</c>). Options are validated when the host starts.
+    /// </summary>
+    public static IServiceCollection AddPlatformModelsAndTools(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<OpenAIModelOptions>().Bind(configuration.GetSection("Platform:Models:OpenAI")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Platform:Smtp")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection("Platform:Webhooks")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
+        services.TryAddSingleton<IToolCatalog, ToolCatalog>();
+        services.TryAddSingleton<SmtpMailSender>();
+        services.TryAddSingleton<WebhookPoster>();
+        services.TryAddSingleton<IToolRunner, ToolRunner>();
+        services.AddHttpClient(WebhookPoster.ClientName)
+            .ConfigureHttpClient(static (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                // A redirect would let an allowlisted URL send the post somewhere the allowlist never named.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.None,
+            });
+        return services;
+    }
+}
