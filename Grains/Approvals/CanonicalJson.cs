@@ -46,6 +46,18 @@ public static class CanonicalJson
         }
     }
 
+    /// <summary>The canonical form of an already parsed value (the tool catalog's validated arguments).</summary>
+    public static string Write(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, MaxDepth = MaxDepth + 1 }))
+        {
+            Write(writer, element);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>Whether <paramref name="json"/> is valid JSON already in canonical form.</summary>
     public static bool IsCanonical(string? json)
     {

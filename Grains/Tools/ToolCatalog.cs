@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
+using Platform.Grains.Approvals;
 using Platform.Grains.Interfaces.Workspaces;
 
 namespace Platform.Grains.Tools;
