@@ -8,6 +8,7 @@ using Platform.Gateway.Apis;
 using Platform.Gateway.Errors;
 using Platform.Gateway.Security;
 using Platform.Grains;
+using Platform.Grains.Budget;
 using Platform.Silo.Hosting;
 
 namespace Platform.Gateway.Hosting;
@@ -20,6 +21,7 @@ internal static class PlatformHostingExtensions
         builder.UseSilo(silo => silo
             .AddGrains(typeof(GrainsAssembly).Assembly)
             .UseConfiguredStorage(builder.Configuration));
+        builder.Services.AddBudget();
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
@@ -80,6 +82,7 @@ internal static class PlatformHostingExtensions
         app.MapOperatorApi();
         app.MapWorkspaceApi();
         app.MapAuditApi();
+        app.MapBudgetApi();
         return app;
     }
 }

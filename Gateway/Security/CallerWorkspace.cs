@@ -1,4 +1,5 @@
 using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Budget;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Silo;
 
@@ -23,4 +24,6 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
     public IWorkspaceGrain Workspace => grains.GetGrain<IWorkspaceGrain>(WorkspaceId);
 
     public IAuditLogGrain Audit => grains.GetGrain<IAuditLogGrain>(WorkspaceId);
+
+    public IBudgetGrain Budget => grains.GetGrain<IBudgetGrain>(WorkspaceId);
 }
