@@ -8,6 +8,7 @@ using Platform.Gateway.Apis;
 using Platform.Gateway.Errors;
 using Platform.Gateway.Security;
 using Platform.Grains;
+using Platform.Grains.Budget;
 using Platform.Grains.Events;
 using Platform.Silo.Hosting;
 
@@ -23,6 +24,7 @@ internal static class PlatformHostingExtensions
             .UseConfiguredStorage(builder.Configuration));
         builder.Services.AddPlatformGrains();
         builder.Services.AddPlatformEvents(builder.Configuration);
+        builder.Services.AddBudget();
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
@@ -84,6 +86,7 @@ internal static class PlatformHostingExtensions
         app.MapWorkspaceApi();
         app.MapAuditApi();
         app.MapApprovalsApi();
+        app.MapBudgetApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Budget;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Silo;
 
@@ -35,4 +36,5 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
             .Select(static c => Enum.TryParse<WorkspaceRole>(c.Value, out var role) ? role : (WorkspaceRole?)null)
             .OfType<WorkspaceRole>()
             .ToImmutableSortedSet());
+    public IBudgetGrain Budget => grains.GetGrain<IBudgetGrain>(WorkspaceId);
 }
