@@ -1,5 +1,7 @@
 using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Runs;
 using Platform.Silo;
 
 namespace Platform.Gateway.Security;
@@ -23,4 +25,10 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
     public IWorkspaceGrain Workspace => grains.GetGrain<IWorkspaceGrain>(WorkspaceId);
 
     public IAuditLogGrain Audit => grains.GetGrain<IAuditLogGrain>(WorkspaceId);
+
+    /// <summary>A run of this workspace; a malformed id is as unknown as another workspace's.</summary>
+    public IAgentRunGrain Run(string runId) =>
+        RunIds.IsValid(runId)
+            ? grains.GetGrain<IAgentRunGrain>(RunIds.GrainKey(WorkspaceId, runId))
+            : throw new WorkspaceNotFoundException($"No run '{runId}'.");
 }
