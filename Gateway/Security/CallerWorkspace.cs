@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Runs;
 using Platform.Silo;
 
 namespace Platform.Gateway.Security;
@@ -37,4 +39,10 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
             .OfType<WorkspaceRole>()
             .ToImmutableSortedSet());
     public IBudgetGrain Budget => grains.GetGrain<IBudgetGrain>(WorkspaceId);
+
+    /// <summary>A run of this workspace; a malformed id is as unknown as another workspace's.</summary>
+    public IAgentRunGrain Run(string runId) =>
+        RunIds.IsValid(runId)
+            ? grains.GetGrain<IAgentRunGrain>(RunIds.GrainKey(WorkspaceId, runId))
+            : throw new WorkspaceNotFoundException($"No run '{runId}'.");
 }

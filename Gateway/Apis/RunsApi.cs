@@ -1,0 +1,84 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Gateway.Security;
+using Platform.Grains.Interfaces.Runs;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Runs;
+
+namespace Platform.Gateway.Apis;
+
+/// <summary>Agent runs of the caller's workspace: estimate, start, watch, cancel, receipt.</summary>
+internal static class RunsApi
+{
+    private static readonly TimeSpan s_eventPoll = TimeSpan.FromMilliseconds(200);
+
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
+    {
+        var runs = routes.MapGroup("/api/runs").RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Member)).WithTags("Runs");
+        runs.MapPost("/estimate", EstimateAsync).WithName("EstimateRun");
+        runs.MapPost("/", StartAsync).WithName("StartRun");
+        runs.MapGet("/{runId}", GetAsync).WithName("GetRun");
+        runs.MapGet("/{runId}/events", Events).WithName("RunEvents");
+        runs.MapPost("/{runId}/cancel", CancelAsync).WithName("CancelRun");
+        runs.MapGet("/{runId}/receipt", ReceiptAsync).WithName("GetRunReceipt");
+        return routes;
+    }
+
+    public static async Task<Ok<RunEstimate>> EstimateAsync(EstimateRunRequest request, CallerWorkspace caller)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RunRules.ValidateInput(request.Input);
+        var model = (await caller.Workspace.GetAsync()).Model;
+        var estimate = RunCost.EstimateFirstCall(model, request.Input);
+        return TypedResults.Ok(new RunEstimate(estimate.Micros, model.Model, estimate.PromptTokens, model.MaxOutputTokens));
+    }
+
+    public static async Task<Created<StartRunResponse>> StartAsync(StartRunRequest request, CallerWorkspace caller)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var runId = RunIds.NewRunId();
+        var run = await caller.Run(runId).StartAsync(new StartRun(request.Input, caller.UserId, request.MaxCost));
+        return TypedResults.Created($"/api/runs/{runId}", new StartRunResponse(runId, run.EstimateMicros));
+    }
+
+    public static async Task<Ok<RunView>> GetAsync(string runId, CallerWorkspace caller) =>
+        TypedResults.Ok(await caller.Run(runId).GetAsync());
+
+    public static async Task<Ok<RunView>> CancelAsync(string runId, CallerWorkspace caller) =>
+        TypedResults.Ok(await caller.Run(runId).CancelAsync(caller.Actor));
+
+    public static async Task<Ok<RunReceipt>> ReceiptAsync(string runId, CallerWorkspace caller) =>
+        TypedResults.Ok(await caller.Run(runId).GetReceiptAsync());
+
+    /// <summary>Server-sent events: every step of the run as it happens, ending when the run ends.</summary>
+    public static async Task<ServerSentEventsResult<RunEvent>> Events(string runId, CallerWorkspace caller, HttpContext context)
+    {
+        var run = caller.Run(runId);
+
+        // Fails here with 404 for an unknown run, before the event stream has started.
+        await run.GetAsync();
+        return TypedResults.ServerSentEvents(StreamAsync(run, context.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<RunEvent>> StreamAsync(IAgentRunGrain run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long after = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await run.GetEventsAsync(after);
+            foreach (var runEvent in page.Events)
+            {
+                after = runEvent.Sequence;
+                yield return new SseItem<RunEvent>(runEvent, runEvent.Kind) { EventId = runEvent.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            }
+
+            if (page.Finished)
+            {
+                yield break;
+            }
+
+            await Task.Delay(s_eventPoll, cancellationToken);
+        }
+    }
+}

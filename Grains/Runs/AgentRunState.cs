@@ -1,0 +1,47 @@
+using Platform.Grains.Interfaces.Runs;
+
+namespace Platform.Grains.Runs;
+
+/// <summary>A run's durable state, written after every step. Content (input, conversation, answer, arguments) is sealed.</summary>
+public sealed class AgentRunState
+{
+    public bool Exists { get; set; }
+
+    public RunStatus Status { get; set; }
+
+    public string RequesterUserId { get; set; } = "";
+
+    public string SealedInput { get; set; } = "";
+
+    public string? SealedConversation { get; set; }
+
+    public string? SealedAnswer { get; set; }
+
+    public string? Error { get; set; }
+
+    public long EstimateMicros { get; set; }
+
+    public long? MaxCostMicros { get; set; }
+
+    public long SpentMicros { get; set; }
+
+    public int ModelCalls { get; set; }
+
+    public int ToolCallsRun { get; set; }
+
+    public int Steps { get; set; }
+
+    public List<RunToolCall> ToolCalls { get; set; } = [];
+
+    public List<RunEvent> Events { get; set; } = [];
+
+    public List<string> Touched { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    public string? PendingApprovalId { get; set; }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using Platform.Grains.Interfaces.Runs;
+
+namespace Platform.Grains.Runs;
+
+/// <summary>Writes a finished run's receipt: one line for what it did, one for what it touched and cost.</summary>
+public static class RunReceipts
+{
+    public static RunReceipt For(string runId, AgentRunState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var ran = state.ToolCalls.Where(c => c.State is ToolCallState.Succeeded or ToolCallState.Failed).Select(c => c.Tool).ToList();
+        var denied = state.ToolCalls.Count(c => c.State == ToolCallState.Denied);
+        var unknown = state.ToolCalls.Count(c => c.State == ToolCallState.OutcomeUnknown);
+        var did = string.Create(CultureInfo.InvariantCulture, $"{state.Status}: {Count(state.ModelCalls, "model call")}, {Count(state.ToolCallsRun, "tool call")} run{(ran.Count > 0 ? $" ({string.Join(", ", ran.Distinct())})" : "")}")
+            + (denied > 0 ? $", {Count(denied, "call")} not approved" : "")
+            + (unknown > 0 ? $", {Count(unknown, "call")} with unknown outcome" : "")
+            + (state.Error is { } error ? $"; {error.TrimEnd('.')}" : "")
+            + ".";
+        var touched = state.Touched.Count == 0 ? "nothing outside the conversation" : string.Join(", ", state.Touched);
+        var cost = $"Touched {touched}; cost {Money.Format(state.SpentMicros)}.";
+        return new RunReceipt(runId, state.Status, did, cost, [.. state.Touched], state.SpentMicros, state.ModelCalls, state.ToolCallsRun, state.FinishedAt ?? state.CreatedAt);
+    }
+
+    private static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
+}
