@@ -5,13 +5,26 @@ using Platform.Testing;
 
 namespace Platform.Gateway.Tests;
 
-/// <summary>The gateway in-process over the given settings, with a manual clock the test can move.</summary>
+/// <summary>
+/// The gateway in-process over the given settings, with a manual clock the test can move. Unless a setting says
+/// otherwise, its data (database, key file, operator key) lives in a temp directory removed on dispose.
+/// </summary>
 public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
+    private readonly string _defaultData = Directory.CreateTempSubdirectory("gateway-data-").FullName;
+
     public ManualTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_defaultData, recursive: true);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Platform:DataDirectory", _defaultData);
+        builder.UseSetting("Silo:Sqlite:DataDirectory", _defaultData);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

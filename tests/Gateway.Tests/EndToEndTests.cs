@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Testing;
+
+namespace Platform.Gateway.Tests;
+
+/// <summary>The whole trust story over HTTP on the embedded default: budget, local model, approval, real SMTP, receipt, audit.</summary>
+public sealed class EndToEndTests : IAsyncLifetime
+{
+    private const string OperatorKey = "op_end_to_end_operator_key_0123456789abcdef";
+    private readonly SmtpTestServer _smtp = new();
+    private GatewayFactory _gateway = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["Platform:OperatorKey"] = OperatorKey,
+            ["Platform:Smtp:Host"] = "127.0.0.1",
+            ["Platform:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Email_run_waits_for_approval_then_the_mail_arrives_with_a_receipt_and_a_verifying_audit_chain()
+    {
+        using var op = Client(OperatorKey);
+        var created = await (await op.PostAsJsonAsync("/api/workspaces", new { name = "Acme", ownerUserId = "olive@acme.test", ownerDisplayName = "Olive" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var owner = Client(created.GetProperty("ownerKey").GetString()!);
+        (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
+        (await owner.PutAsJsonAsync("/api/members/alice@acme.test", new { displayName = "Alice", roles = new[] { "approver", "member" } }, Ct)).EnsureSuccessStatusCode();
+        var approverKey = await (await owner.PostAsJsonAsync("/api/keys", new { name = "alice", userId = "alice@acme.test", scopes = new[] { "approver" } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var alice = Client(approverKey.GetProperty("token").GetString()!);
+
+        var estimate = await (await owner.PostAsJsonAsync("/api/runs/estimate", new { input = "email bob@example.test that the report is ready" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(estimate.GetProperty("estimate").GetInt64() > 0);
+        var started = await owner.PostAsJsonAsync("/api/runs", new { input = "email bob@example.test that the report is ready" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString();
+
+        var waiting = await PollRunAsync(owner, runId!, "waitingForApproval");
+        Assert.Empty(_smtp.Messages);
+        var pending = await alice.GetFromJsonAsync<JsonElement>("/api/approvals?state=pending", Ct);
+        var approval = pending.EnumerateArray().Single();
+        Assert.Equal(waiting.GetProperty("pendingApprovalId").GetString(), approval.GetProperty("approvalId").GetString());
+        Assert.Equal("email.send", approval.GetProperty("tool").GetString());
+        Assert.Contains("to: bob@example.test", approval.GetProperty("affects").EnumerateArray().Select(a => a.GetString()));
+
+        var approved = await alice.PostAsJsonAsync($"/api/approvals/{approval.GetProperty("approvalId").GetString()}/approve", new { comment = "ok" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var completed = await PollRunAsync(owner, runId!, "completed");
+
+        var mail = Assert.Single(_smtp.Messages);
+        Assert.Equal(["bob@example.test"], mail.Recipients);
+        Assert.Contains("report is ready", mail.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.False(string.IsNullOrEmpty(completed.GetProperty("answer").GetString()));
+        Assert.True(completed.GetProperty("spentMicros").GetInt64() > 0);
+
+        var receipt = await owner.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/receipt", Ct);
+        Assert.Contains("email.send", receipt.GetProperty("did").GetString(), StringComparison.Ordinal);
+        Assert.Contains("bob@example.test", receipt.GetProperty("cost").GetString(), StringComparison.Ordinal);
+
+        var verification = await owner.GetFromJsonAsync<JsonElement>("/api/audit/verify", Ct);
+        Assert.True(verification.GetProperty("valid").GetBoolean());
+        var kinds = (await owner.GetFromJsonAsync<JsonElement>("/api/audit?limit=1000", Ct)).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("model.call", kinds);
+        Assert.Contains("approval.requested", kinds);
+        Assert.Contains("approval.decided", kinds);
+        Assert.Contains("tool.call", kinds);
+        Assert.Contains("run.finished", kinds);
+
+        var budget = await owner.GetFromJsonAsync<JsonElement>("/api/budget", Ct);
+        Assert.Equal(completed.GetProperty("spentMicros").GetInt64(), budget.GetProperty("spentMicros").GetInt64());
+
+        using var events = await owner.GetAsync(new Uri($"/api/runs/{runId}/events", UriKind.Relative), Ct);
+        Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
+        var stream = await events.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("event: approval.requested", stream, StringComparison.Ordinal);
+        Assert.Contains("event: run.completed", stream, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_without_budget_stops_before_any_model_call_and_says_how_to_continue()
+    {
+        using var op = Client(OperatorKey);
+        var created = await (await op.PostAsJsonAsync("/api/workspaces", new { name = "Broke", ownerUserId = "olive@acme.test", ownerDisplayName = "Olive" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var owner = Client(created.GetProperty("ownerKey").GetString()!);
+
+        var runId = (await (await owner.PostAsJsonAsync("/api/runs", new { input = "what are my notes" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString();
+        var failed = await PollRunAsync(owner, runId!, "failed");
+
+        Assert.Contains("raise the cap to continue", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, failed.GetProperty("spentMicros").GetInt64());
+    }
+
+    [Fact]
+    public async Task Another_workspaces_run_is_404_and_cancelling_a_waiting_run_stops_it()
+    {
+        using var op = Client(OperatorKey);
+        var a = await (await op.PostAsJsonAsync("/api/workspaces", new { name = "A", ownerUserId = "a@a.test", ownerDisplayName = "A" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var b = await (await op.PostAsJsonAsync("/api/workspaces", new { name = "B", ownerUserId = "b@b.test", ownerDisplayName = "B" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var ownerA = Client(a.GetProperty("ownerKey").GetString()!);
+        using var ownerB = Client(b.GetProperty("ownerKey").GetString()!);
+        (await ownerA.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
+        var runId = (await (await ownerA.PostAsJsonAsync("/api/runs", new { input = "email bob@example.test that we are late" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString();
+        await PollRunAsync(ownerA, runId!, "waitingForApproval");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await ownerB.GetAsync(new Uri($"/api/runs/{runId}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ownerB.PostAsync(new Uri($"/api/runs/{runId}/cancel", UriKind.Relative), null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ownerB.GetAsync(new Uri($"/api/runs/{runId}/receipt", UriKind.Relative), Ct)).StatusCode);
+
+        var cancelled = await (await ownerA.PostAsync(new Uri($"/api/runs/{runId}/cancel", UriKind.Relative), null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Empty(_smtp.Messages);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    private HttpClient Client(string bearer)
+    {
+        var client = _gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    /// <summary>Polls a run until it reaches <paramref name="status"/>, failing with the last state seen.</summary>
+    private static async Task<JsonElement> PollRunAsync(HttpClient client, string runId, string status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        JsonElement run = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}", Ct);
+            if (run.GetProperty("status").GetString() == status)
+            {
+                return run;
+            }
+
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Fail($"Run {runId} did not reach '{status}' within 20 s; last seen: {run}");
+        return run;
+    }
+}
