@@ -36,6 +36,9 @@ public static class PlatformEventsServiceCollectionExtensions
 
         // Replaces the no-op default whichever of this and AddPlatformGrains ran first.
         services.Replace(ServiceDescriptor.Singleton<IPlatformEvents, MassTransitPlatformEvents>());
+
+        // With a bus present, the budget's announcements go on it (AddBudget's default announces nothing).
+        services.Replace(ServiceDescriptor.Singleton<Budget.IBudgetEvents, PublishedBudgetEvents>());
         return services;
     }
 }

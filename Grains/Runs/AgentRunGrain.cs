@@ -3,9 +3,11 @@ using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Platform.Grains.Approvals;
+using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Events;
 using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Models;
@@ -26,6 +28,7 @@ public sealed partial class AgentRunGrain(
     IToolCatalog tools,
     IToolRunner toolRunner,
     IChatClientProvider models,
+    IPlatformEvents events,
     TimeProvider time,
     ILogger<AgentRunGrain> logger) : Grain, IAgentRunGrain, IRemindable
 #pragma warning restore CA1001
@@ -427,6 +430,15 @@ public sealed partial class AgentRunGrain(
         await run.WriteStateAsync();
         await AuditAsync("run.finished", $"run:{_runId}", receipt.Did, ("status", status.ToString()), ("receipt", receipt.Cost), ("spent_micros", State.SpentMicros.ToString(CultureInfo.InvariantCulture)), ("run_id", _runId));
         await UnregisterReminderAsync(ResumeReminder);
+        try
+        {
+            await events.PublishAsync(new RunFinished(_workspaceId, _runId, status.ToString().ToLowerInvariant(), State.SpentMicros, State.CreatedAt, State.FinishedAt.Value), CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // The run's end is durable and audited; a bus outage must not undo or repeat it.
+            LogPublishFailed(logger, _runId, exception);
+        }
     }
 
     private async Task AddToolResultAsync(RunToolCall call, string result)
@@ -515,6 +527,9 @@ public sealed partial class AgentRunGrain(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Run {RunId} stopped on an internal error")]
     private static partial void LogStepFailed(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Publishing the end of run {RunId} failed")]
+    private static partial void LogPublishFailed(ILogger logger, string runId, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Model call of run {RunId} to provider {Provider} failed")]
     private static partial void LogModelCallFailed(ILogger logger, string runId, string provider, Exception exception);

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Grains.Events;
+using Platform.Grains.Interfaces.Events;
 using Platform.Testing;
 
 namespace Platform.Gateway.Tests;
@@ -11,6 +14,7 @@ public sealed class EndToEndTests : IAsyncLifetime
 {
     private const string OperatorKey = "op_end_to_end_operator_key_0123456789abcdef";
     private readonly SmtpTestServer _smtp = new();
+    private readonly RecordingPlatformEvents _events = new();
     private GatewayFactory _gateway = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -22,7 +26,10 @@ public sealed class EndToEndTests : IAsyncLifetime
             ["Platform:OperatorKey"] = OperatorKey,
             ["Platform:Smtp:Host"] = "127.0.0.1",
             ["Platform:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        })
+        {
+            TestServices = services => services.AddSingleton<IPlatformEvents>(_events),
+        };
         return ValueTask.CompletedTask;
     }
 
@@ -76,6 +83,11 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         var budget = await owner.GetFromJsonAsync<JsonElement>("/api/budget", Ct);
         Assert.Equal(completed.GetProperty("spentMicros").GetInt64(), budget.GetProperty("spentMicros").GetInt64());
+
+        var finished = Assert.Single(_events.Published.OfType<RunFinished>(), e => e.RunId == runId);
+        Assert.Equal("completed", finished.Outcome);
+        Assert.Equal(completed.GetProperty("spentMicros").GetInt64(), finished.CostMicros);
+        Assert.Single(_events.Published.OfType<ApprovalDecided>(), e => e.WorkspaceId == created.GetProperty("workspaceId").GetString());
 
         using var events = await owner.GetAsync(new Uri($"/api/runs/{runId}/events", UriKind.Relative), Ct);
         Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);

@@ -15,6 +15,9 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
 
     public ManualTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>Replaces services after the gateway registered its own (a recording event bus, say).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -30,6 +33,10 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            TestServices?.Invoke(services);
+        });
     }
 }
