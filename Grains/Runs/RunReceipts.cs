@@ -9,7 +9,10 @@ public static class RunReceipts
     public static RunReceipt For(string runId, AgentRunState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var ran = state.ToolCalls.Where(c => c.State is ToolCallState.Succeeded or ToolCallState.Failed).Select(c => c.Tool).ToList();
+        var ran = state.ToolCalls
+            .Where(c => c.State is ToolCallState.Succeeded or ToolCallState.Failed)
+            .Select(c => c.State == ToolCallState.Failed ? $"{c.Tool} failed" : c.Tool)
+            .ToList();
         var denied = state.ToolCalls.Count(c => c.State == ToolCallState.Denied);
         var unknown = state.ToolCalls.Count(c => c.State == ToolCallState.OutcomeUnknown);
         var did = string.Create(CultureInfo.InvariantCulture, $"{state.Status}: {Count(state.ModelCalls, "model call")}, {Count(state.ToolCallsRun, "tool call")} run{(ran.Count > 0 ? $" ({string.Join(", ", ran.Distinct())})" : "")}")
