@@ -14,6 +14,7 @@ internal static class WorkspaceApi
         var workspace = routes.MapGroup("/api/workspace").WithTags("Workspace");
         workspace.MapGet("/", GetWorkspaceAsync).RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Member)).WithName("GetWorkspace");
         workspace.MapPatch("/", UpdateWorkspaceAsync).RequireAuthorization(admin).WithName("UpdateWorkspace");
+        workspace.MapDelete("/", DeleteWorkspaceAsync).RequireAuthorization(admin).WithName("DeleteWorkspace");
 
         var members = routes.MapGroup("/api/members").RequireAuthorization(admin).WithTags("Members");
         members.MapGet("/", ListMembersAsync).WithName("ListMembers");
@@ -32,6 +33,17 @@ internal static class WorkspaceApi
 
     public static async Task<Ok<WorkspaceView>> UpdateWorkspaceAsync(WorkspacePatch patch, CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Workspace.UpdateAsync(patch, caller.Actor));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorkspaceAsync(CallerWorkspace caller)
+    {
+        if (!caller.HasRole(WorkspaceRole.Owner))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only an owner may delete the workspace.");
+        }
+
+        await caller.Workspace.DeleteAsync(caller.Actor);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Ok<ImmutableArray<WorkspaceMember>>> ListMembersAsync(CallerWorkspace caller) =>
         TypedResults.Ok((await caller.Workspace.GetAsync()).Members);

@@ -22,6 +22,9 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
 
     public string UserId => Context.User.FindFirst(PlatformClaims.UserId)?.Value ?? "";
 
+    /// <summary>Whether the caller's member holds <paramref name="role"/> now.</summary>
+    public bool HasRole(WorkspaceRole role) => Context.User.HasClaim(PlatformClaims.Role, role.ToString());
+
     /// <summary>How the caller appears in audit entries.</summary>
     public string Actor => $"user:{UserId}";
 

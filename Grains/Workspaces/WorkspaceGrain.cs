@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
 
 namespace Platform.Grains.Workspaces;
@@ -225,7 +226,10 @@ public sealed class WorkspaceGrain(
         }
 
         await workspace.WriteStateAsync();
-        await AuditAsync("workspace.deleted", actor, "Workspace deleted; every key revoked");
+        await AuditAsync("workspace.deleted", actor, "Workspace deleted; every key revoked and the data key destroyed");
+
+        // Crypto-shredding: without its data key, every sealed field of the workspace (runs, notes) is unreadable.
+        await GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey).DestroyAsync();
     }
 
     private (StoredApiKey Stored, CreatedApiKey Created) NewKey(CreateApiKey request, DateTimeOffset now)

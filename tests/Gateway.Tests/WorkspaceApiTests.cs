@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Platform.Gateway.Tests;
 
@@ -189,6 +190,25 @@ public sealed class WorkspaceApiTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.DoesNotContain(secret, listing, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, audit, StringComparison.Ordinal);
         Assert.True(verification.GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Deleting_a_workspace_revokes_its_keys_and_destroys_its_data_key_and_only_an_owner_may()
+    {
+        var (workspaceId, ownerKey) = await api.CreateWorkspaceAsync();
+        using var owner = api.Client(ownerKey);
+        await owner.PutAsJsonAsync("/api/members/adam@acme.test", new { displayName = "Adam", roles = new[] { "admin", "member" } }, Ct);
+        var adminKey = await CreateKeyAsync(owner, "adam", "adam@acme.test", "admin");
+        using var admin = api.Client(adminKey.GetProperty("token").GetString());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.DeleteAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await owner.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await admin.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+        var keys = api.Gateway.Services.GetRequiredService<Platform.Silo.IGrainFactory>().GetGrain<Platform.Grains.Interfaces.Security.IWorkspaceKeyGrain>(workspaceId);
+        await Assert.ThrowsAsync<Platform.Grains.Interfaces.Security.WorkspaceKeyDestroyedException>(() =>
+            keys.EncryptAsync(new Platform.Grains.Interfaces.Security.EncryptRequest("run.input", [1, 2, 3])));
     }
 
     [Fact]
