@@ -6,6 +6,7 @@ using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Events;
 using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Security;
 
 namespace Platform.Grains.Approvals;
 
@@ -26,6 +27,17 @@ public sealed class ApprovalGrain(
     private const string ExpiryActor = "system:expiry";
 
     private ApprovalGrainState State => approvals.State;
+
+    private const string ArgumentsPurpose = "approval.arguments";
+
+    /// <summary>Opens the sealed arguments of every kept approval, so views show exactly what was asked.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var stored in State.Approvals.Values.Where(static a => a.SealedArguments.Length > 0))
+        {
+            stored.View = stored.View with { CanonicalArguments = await SealedJson.OpenAsync<string>(GrainFactory, PrimaryKey, ArgumentsPurpose, stored.SealedArguments) };
+        }
+    }
 
     public async Task<ApprovalView> RequestAsync(ApprovalRequest request)
     {
@@ -66,7 +78,12 @@ public sealed class ApprovalGrain(
             null,
             null);
         var earliestBefore = EarliestPendingExpiry();
-        State.Approvals[view.ApprovalId] = new StoredApproval { Sequence = ++State.LastSequence, View = view };
+        State.Approvals[view.ApprovalId] = new StoredApproval
+        {
+            Sequence = ++State.LastSequence,
+            View = view,
+            SealedArguments = await SealedJson.SealAsync(GrainFactory, PrimaryKey, ArgumentsPurpose, request.CanonicalArguments),
+        };
         await approvals.WriteStateAsync();
         if (earliestBefore is null || view.ExpiresAt < earliestBefore)
         {

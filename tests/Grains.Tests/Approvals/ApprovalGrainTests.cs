@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Grains.Approvals;
@@ -9,6 +10,7 @@ using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Events;
 using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Security;
 using Platform.Grains.Workspaces;
 using Platform.Silo;
 using Platform.Testing;
@@ -16,7 +18,7 @@ using Platform.Testing;
 namespace Platform.Grains.Tests.Approvals;
 
 /// <summary>The approval grain through the runtime against a real store, with the workspace and audit grains it uses.</summary>
-public abstract class ApprovalGrainTests
+public abstract class ApprovalGrainTests : IDisposable
 {
     private const string Owner = "owner@acme.test";
     private const string Alice = "alice";
@@ -28,6 +30,23 @@ public abstract class ApprovalGrainTests
 
     private readonly RecordingApprovalNotifier _notifier = new();
     private readonly RecordingPlatformEvents _events = new();
+
+    // Approval arguments are sealed with the workspace key, whose key file lives here for the test's silos.
+    private readonly string _keyDirectory = Directory.CreateTempSubdirectory("approval-keys-").FullName;
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Directory.Delete(_keyDirectory, recursive: true);
+        }
+    }
 
     /// <summary>Registers the store under test; every call within one test reaches the same data.</summary>
     protected abstract Task<Action<IServiceCollection>> StoreAsync();
@@ -294,6 +313,28 @@ public abstract class ApprovalGrainTests
         Assert.Equal((workspace, ApprovalState.Approved, Bob, pending.PayloadHash), (decided.WorkspaceId, decided.State, decided.DecidedBy, decided.PayloadHash));
     }
 
+    [Fact]
+    public async Task Arguments_are_stored_only_sealed_and_read_back_whole_after_a_restart()
+    {
+        var store = await StoreAsync();
+        string workspace;
+        ApprovalView pending;
+        await using (var silo = await StartAsync(store))
+        {
+            (workspace, var approvals) = await WorkspaceAsync(silo);
+            pending = await approvals.RequestAsync(Request());
+            var stored = await silo.Services.GetRequiredService<Platform.Silo.Storage.IGrainStorage>()
+                .ReadAsync(new GrainId("approval", workspace), "approvals", TestContext.Current.CancellationToken);
+            var text = System.Text.Encoding.UTF8.GetString(stored!.Payload!);
+            Assert.DoesNotContain("Quarterly numbers attached", text, StringComparison.Ordinal);
+            Assert.Contains(pending.ApprovalId, text, StringComparison.Ordinal);
+        }
+
+        await using var again = await StartAsync(store);
+        var readBack = await again.Grains.GetGrain<IApprovalGrain>(workspace).GetAsync(pending.ApprovalId);
+        Assert.Equal(Args, readBack.CanonicalArguments);
+    }
+
     private static ApprovalRequest Request(string args = Args, int policyVersion = 1) =>
         new("run-1", "email.send", ToolClass.Send, args, Alice, "Send the quarterly report", ["cfo@customer.test"], policyVersion);
 
@@ -327,6 +368,9 @@ public abstract class ApprovalGrainTests
                 services.AddSingleton<IApprovalNotifier>(_notifier);
                 services.AddSingleton<IPlatformEvents>(_events);
                 services.AddPlatformGrains();
+                services.AddWorkspaceEncryption(new ConfigurationBuilder()
+                    .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = _keyDirectory })
+                    .Build());
                 extra?.Invoke(services);
             },
             settings ?? new Dictionary<string, string?> { ["Silo:ReminderPollInterval"] = "00:01:00" });

@@ -4,14 +4,19 @@ using Platform.Silo.Storage;
 
 namespace Platform.Grains.Tests.Approvals;
 
-public sealed class SqliteApprovalGrainTests : ApprovalGrainTests, IDisposable
+public sealed class SqliteApprovalGrainTests : ApprovalGrainTests
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("approvals-sqlite-").FullName;
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        base.Dispose(disposing);
     }
 
     protected override Task<Action<IServiceCollection>> StoreAsync() =>
