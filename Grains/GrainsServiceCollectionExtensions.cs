@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Grains.Approvals;
 using Platform.Grains.Events;
+using Platform.Grains.Runs;
 
 namespace Platform.Grains;
 
@@ -10,8 +11,8 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers defaults that let every grain activate in any host: no-op events (a bus registered with
-    /// <see cref="PlatformEventsServiceCollectionExtensions.AddPlatformEvents"/> replaces them) and a no-op approval
-    /// notifier. <c>TryAdd</c>, so whatever a host registered first wins.
+    /// <see cref="PlatformEventsServiceCollectionExtensions.AddPlatformEvents"/> replaces them) and the notifier that wakes
+    /// a run when its approval is decided. <c>TryAdd</c>, so whatever a host registered first wins.
     /// </summary>
     public static IServiceCollection AddPlatformGrains(this IServiceCollection services)
     {
@@ -19,7 +20,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPlatformEvents, NullPlatformEvents>();
-        services.TryAddSingleton<IApprovalNotifier, NullApprovalNotifier>();
+        services.TryAddSingleton<IApprovalNotifier, RunApprovalNotifier>();
         return services;
     }
 }

@@ -8,10 +8,8 @@ using Platform.Gateway.Apis;
 using Platform.Gateway.Errors;
 using Platform.Gateway.Security;
 using Platform.Grains;
-using Platform.Grains.Approvals;
 using Platform.Grains.Budget;
 using Platform.Grains.Events;
-using Platform.Grains.Runs;
 using Platform.Grains.Security;
 using Platform.Silo.Hosting;
 
@@ -25,8 +23,6 @@ internal static class PlatformHostingExtensions
         builder.UseSilo(silo => silo
             .AddGrains(typeof(GrainsAssembly).Assembly)
             .UseConfiguredStorage(builder.Configuration));
-        // Runs are woken by their approvals' decisions; registered before the grains' no-op default.
-        builder.Services.AddSingleton<IApprovalNotifier, RunApprovalNotifier>();
         builder.Services.AddPlatformGrains();
         builder.Services.AddWorkspaceEncryption(builder.Configuration);
         builder.Services.AddPlatformModelsAndTools(builder.Configuration);

@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Grains.Budget;
+using Platform.Grains.Interfaces.Approvals;
+using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Runs;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Runs;
+using Platform.Grains.Security;
+using Platform.Grains.Tools;
+using Platform.Grains.Workspaces;
+using Platform.Testing;
+
+namespace Platform.Grains.Tests.Runs;
+
+/// <summary>The agent run grain through the runtime, with the local model, over a real store.</summary>
+public abstract class AgentRunGrainTests : IDisposable
+{
+    private const string Owner = "olive@acme.test";
+    private readonly string _keyDirectory = Directory.CreateTempSubdirectory("run-keys-").FullName;
+    private readonly ManualTimeProvider _time = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Registers the store under test; every call within one test reaches the same data.</summary>
+    protected abstract Task<Action<IServiceCollection>> StoreAsync();
+
+    [Fact]
+    public async Task Tool_call_interrupted_by_a_crash_is_reported_as_outcome_unknown_and_never_run_again()
+    {
+        var store = await StoreAsync();
+        var hanging = new HangingToolRunner();
+        string runKey;
+        var silo = await StartAsync(store, services => services.AddSingleton<IToolRunner>(hanging));
+        try
+        {
+            var workspace = await WorkspaceAsync(silo, approvalRequired: [ToolClass.Send, ToolClass.Destructive]);
+            runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+            await silo.Grains.GetGrain<IAgentRunGrain>(runKey).StartAsync(new StartRun("note that the launch is on Friday", Owner, null));
+            await hanging.Entered.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        }
+        finally
+        {
+            // The process "dies" with the tool call in flight: the stop gives up on the hung turn after a second.
+            using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await silo.StopAsync(giveUp.Token);
+            await silo.DisposeAsync();
+        }
+
+        CountingToolRunner? counting = null;
+        await using var restarted = await StartAsync(store, services => services.AddSingleton<IToolRunner>(sp =>
+            counting = new CountingToolRunner(ActivatorUtilities.CreateInstance<ToolRunner>(sp))));
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var finished = await WaitForStatusAsync(restarted, runKey, RunStatus.Completed);
+
+        Assert.Contains(finished.Events, e => e.Kind == "tool.outcome_unknown");
+        Assert.True(counting is null || counting.Invocations.IsEmpty, "the interrupted tool call must not run again");
+        var receipt = await restarted.Grains.GetGrain<IAgentRunGrain>(runKey).GetReceiptAsync();
+        Assert.Contains("unknown outcome", receipt.Did, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Denied_send_is_reported_to_the_model_which_answers_without_sending()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo);
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(runKey);
+        await run.StartAsync(new StartRun("email bob@example.test that the report is late", Owner, null));
+        var waiting = await WaitForStatusAsync(silo, runKey, RunStatus.WaitingForApproval);
+
+        await silo.Grains.GetGrain<IApprovalGrain>(workspace).DenyAsync(waiting.PendingApprovalId!, new ApprovalDecider(Owner, [WorkspaceRole.Approver, WorkspaceRole.Owner]), "not now");
+        var finished = await WaitForStatusAsync(silo, runKey, RunStatus.Completed);
+
+        Assert.Contains("not sent", finished.Answer, StringComparison.OrdinalIgnoreCase);
+        var receipt = await run.GetReceiptAsync();
+        Assert.Contains("1 call not approved", receipt.Did, StringComparison.Ordinal);
+        Assert.Empty(receipt.Touched);
+    }
+
+    [Fact]
+    public async Task Run_whose_own_cap_is_below_one_model_call_stops_before_calling_the_model()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo);
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+
+        await silo.Grains.GetGrain<IAgentRunGrain>(runKey).StartAsync(new StartRun("what are my notes", Owner, MaxCostMicros: 1));
+        var failed = await WaitForStatusAsync(silo, runKey, RunStatus.Failed);
+
+        Assert.Contains("run cap", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(0, failed.SpentMicros);
+        Assert.Equal(0, (await silo.Grains.GetGrain<IBudgetGrain>(workspace).GetStatusAsync()).SpentMicros);
+    }
+
+    [Fact]
+    public async Task Bad_run_input_is_refused_and_creates_no_run()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo);
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(RunIds.GrainKey(workspace, RunIds.NewRunId()));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => run.StartAsync(new StartRun("  ", Owner, null)));
+        await Assert.ThrowsAsync<ArgumentException>(() => run.StartAsync(new StartRun(new string('x', RunRules.MaxInputLength + 1), Owner, null)));
+        await Assert.ThrowsAsync<ArgumentException>(() => run.StartAsync(new StartRun("hi", Owner, MaxCostMicros: 0)));
+        await Assert.ThrowsAsync<WorkspaceNotFoundException>(run.GetAsync);
+    }
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Directory.Delete(_keyDirectory, recursive: true);
+        }
+    }
+
+    private Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, Action<IServiceCollection>? extra = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = _keyDirectory })
+            .Build();
+        return SiloTestHost.StartAsync(
+            typeof(GrainsAssembly).Assembly,
+            services =>
+            {
+                store(services);
+                extra?.Invoke(services);
+                services.AddPlatformGrains();
+                services.AddBudget();
+                services.AddWorkspaceEncryption(configuration);
+                services.AddPlatformModelsAndTools(configuration);
+            },
+            time: _time);
+    }
+
+    private static async Task<string> WorkspaceAsync(SiloTestHost silo, System.Collections.Immutable.ImmutableSortedSet<ToolClass>? approvalRequired = null)
+    {
+        var id = WorkspaceIds.NewWorkspaceId();
+        var workspace = silo.Grains.GetGrain<IWorkspaceGrain>(id);
+        await workspace.CreateAsync("Acme", Owner, "Olive");
+        if (approvalRequired is not null)
+        {
+            await workspace.UpdateAsync(new WorkspacePatch(ApprovalRequired: approvalRequired), "test");
+        }
+
+        await silo.Grains.GetGrain<IBudgetGrain>(id).SetCapAsync(5_000_000, "test");
+        return id;
+    }
+
+    private static async Task<RunView> WaitForStatusAsync(SiloTestHost silo, string runKey, RunStatus status)
+    {
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(runKey);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        RunView view;
+        do
+        {
+            view = await run.GetAsync();
+            if (view.Status == status)
+            {
+                return view;
+            }
+
+            await Task.Delay(10, Ct);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"Run {runKey} did not reach {status} within 15 s; it is {view.Status} ({view.Error}).");
+        return view;
+    }
+}
