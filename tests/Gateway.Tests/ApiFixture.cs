@@ -3,24 +3,25 @@ using System.Net.Http.Json;
 
 namespace Platform.Gateway.Tests;
 
-/// <summary>A gateway on a fresh SQLite directory with a known operator key, shared by the API tests of one class.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+/// <summary>
+/// A gateway with a known operator key, shared by the API tests of one class. Which grain storage it runs on is the
+/// subclass's choice (<see cref="SqliteApiFixture"/>, <see cref="PostgresApiFixture"/>), so every API test runs on both.
+/// </summary>
+public abstract class ApiFixture : IAsyncLifetime
 {
     public const string OperatorKey = "op_test_operator_key_0123456789abcdef0123456789";
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gateway-api-").FullName;
 
     public GatewayFactory Gateway { get; private set; } = null!;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        Gateway = new GatewayFactory(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(await StoreSettingsAsync())
         {
-            ["Silo:Sqlite:DataDirectory"] = _dataDirectory,
             ["Platform:OperatorKey"] = OperatorKey,
             ["Platform:Gateway:RequestsPerSecondPerKey"] = "100000",
             ["Platform:Gateway:BurstPerKey"] = "100000",
-        });
-        return ValueTask.CompletedTask;
+        };
+        Gateway = new GatewayFactory(settings);
     }
 
     public HttpClient Client(string? bearer = null)
@@ -35,20 +36,23 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Creates a workspace as the operator and returns its id and the owner's key.</summary>
-    public async Task<(string WorkspaceId, string OwnerKey)> CreateWorkspaceAsync(string name = "Acme")
+    public async Task<(string WorkspaceId, string OwnerKey)> CreateWorkspaceAsync(string name = "Acme", string ownerUserId = "owner@acme.test")
     {
         using var client = Client(OperatorKey);
-        var response = await client.PostAsJsonAsync("/api/workspaces", new { name, ownerUserId = "owner@acme.test", ownerDisplayName = "Olive Owner" });
+        var response = await client.PostAsJsonAsync("/api/workspaces", new { name, ownerUserId, ownerDisplayName = "Olive Owner" });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<CreatedWorkspace>();
         return (body!.WorkspaceId, body.OwnerKey);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await Gateway.DisposeAsync();
-        Directory.Delete(_dataDirectory, recursive: true);
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>The grain storage settings this gateway runs on.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string?>> StoreSettingsAsync();
 
     private sealed record CreatedWorkspace(string WorkspaceId, string OwnerKey);
 }

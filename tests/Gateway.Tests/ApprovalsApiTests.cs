@@ -10,7 +10,8 @@ using Platform.Silo;
 
 namespace Platform.Gateway.Tests;
 
-public sealed class ApprovalsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+/// <summary>Runs on every store: see the OnSqlite and OnPostgres subclasses.</summary>
+public abstract class ApprovalsApiTests(ApiFixture api)
 {
     private const string Owner = "owner@acme.test";
     private const string Args = """{"channel":"#sales","text":"Deal closed"}""";

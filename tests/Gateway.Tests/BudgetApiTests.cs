@@ -10,7 +10,8 @@ using Platform.Silo;
 
 namespace Platform.Gateway.Tests;
 
-public sealed class BudgetApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+/// <summary>Runs on every store: see the OnSqlite and OnPostgres subclasses.</summary>
+public abstract class BudgetApiTests(ApiFixture api)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -9,8 +9,11 @@ using Platform.Testing;
 
 namespace Platform.Gateway.Tests;
 
-/// <summary>The whole trust story over HTTP on the embedded default: budget, local model, approval, real SMTP, receipt, audit.</summary>
-public sealed class EndToEndTests : IAsyncLifetime
+/// <summary>
+/// The whole trust story over HTTP: budget, local model, approval, real SMTP, receipt, audit; on every store (see the
+/// OnSqlite and OnPostgres subclasses).
+/// </summary>
+public abstract class EndToEndTests : IAsyncLifetime
 {
     private const string OperatorKey = "op_end_to_end_operator_key_0123456789abcdef";
     private readonly SmtpTestServer _smtp = new();
@@ -19,9 +22,9 @@ public sealed class EndToEndTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        _gateway = new GatewayFactory(new Dictionary<string, string?>
+        _gateway = new GatewayFactory(new Dictionary<string, string?>(await StoreSettingsAsync())
         {
             ["Platform:OperatorKey"] = OperatorKey,
             ["Platform:Smtp:Host"] = "127.0.0.1",
@@ -30,7 +33,6 @@ public sealed class EndToEndTests : IAsyncLifetime
         {
             TestServices = services => services.AddSingleton<IPlatformEvents>(_events),
         };
-        return ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -135,7 +137,11 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         await _gateway.DisposeAsync();
         await _smtp.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>The grain storage settings the gateway runs on.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string?>> StoreSettingsAsync();
 
     private HttpClient Client(string bearer)
     {

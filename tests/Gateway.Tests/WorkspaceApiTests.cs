@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Platform.Gateway.Tests;
 
-public sealed class WorkspaceApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+/// <summary>Runs on every store: see the OnSqlite and OnPostgres subclasses.</summary>
+public abstract class WorkspaceApiTests(ApiFixture api)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

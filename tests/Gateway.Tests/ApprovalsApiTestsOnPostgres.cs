@@ -1,0 +1,3 @@
+namespace Platform.Gateway.Tests;
+
+public sealed class ApprovalsApiTestsOnPostgres(PostgresApiFixture api) : ApprovalsApiTests(api), IClassFixture<PostgresApiFixture>;

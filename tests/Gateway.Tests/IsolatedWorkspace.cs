@@ -1,0 +1,38 @@
+namespace Platform.Gateway.Tests;
+
+/// <summary>A workspace set up with real ids of every kind a route can take, and the owner key that made them.</summary>
+/// <param name="WorkspaceId">The workspace's id.</param>
+/// <param name="Name">Its (distinctive) display name.</param>
+/// <param name="OwnerKey">A key of its owner holding every scope the owner may hold.</param>
+/// <param name="OwnerUserId">The owner's user id.</param>
+/// <param name="MemberUserId">A second member's user id.</param>
+/// <param name="OwnerKeyId">The id of the key the workspace was created with.</param>
+/// <param name="ExtraKeyId">The id of a key made for the second member.</param>
+/// <param name="ExtraKeyToken">That key's token (its secret must never show anywhere else).</param>
+/// <param name="RunId">A run waiting for approval.</param>
+/// <param name="ApprovalId">The approval that run waits for.</param>
+public sealed record IsolatedWorkspace(
+    string WorkspaceId,
+    string Name,
+    string OwnerKey,
+    string OwnerUserId,
+    string MemberUserId,
+    string OwnerKeyId,
+    string ExtraKeyId,
+    string ExtraKeyToken,
+    string RunId,
+    string ApprovalId)
+{
+    /// <summary>The ids a route may take, by path parameter name; a new parameter name must be added here.</summary>
+    public IReadOnlyList<string>? IdsFor(string parameterName) => parameterName switch
+    {
+        "runId" => [RunId],
+        "approvalId" => [ApprovalId],
+        "keyId" => [OwnerKeyId, ExtraKeyId],
+        "userId" => [OwnerUserId, MemberUserId],
+        _ => null,
+    };
+
+    /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
+    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId];
+}
