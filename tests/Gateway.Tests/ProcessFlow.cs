@@ -74,7 +74,7 @@ internal static class ProcessFlow
     public static async Task<JsonElement> PollRunAsync(HttpClient client, string runId, string status)
     {
         JsonElement run = default;
-        var found = await UntilAsync($"run {runId} to reach '{status}'", async () =>
+        await UntilAsync($"run {runId} to reach '{status}'", async () =>
         {
             run = await GetAsync(client, $"/api/runs/{runId}");
             return run.GetProperty("status").GetString() == status;
