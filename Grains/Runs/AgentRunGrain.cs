@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Platform.Grains.Approvals;
 using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Approvals;
@@ -30,6 +31,7 @@ public sealed partial class AgentRunGrain(
     IChatClientProvider models,
     IPlatformEvents events,
     TimeProvider time,
+    IOptions<RunOptions> options,
     ILogger<AgentRunGrain> logger) : Grain, IAgentRunGrain, IRemindable
 #pragma warning restore CA1001
 {
@@ -81,7 +83,8 @@ public sealed partial class AgentRunGrain(
         await run.WriteStateAsync();
 
         // The safety net for restarts: if the process stops mid-run, this wakes the run on the next start.
-        await RegisterOrUpdateReminderAsync(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        var resume = options.Value.ResumeInterval;
+        await RegisterOrUpdateReminderAsync(ResumeReminder, resume, resume);
         await AuditAsync("run.started", $"user:{request.RequesterUserId}", "Run started", ("estimate_micros", State.EstimateMicros.ToString(CultureInfo.InvariantCulture)));
         ContinueInBackground();
         return await ViewAsync();

@@ -32,7 +32,17 @@ public sealed class LoopbackWebServer : IAsyncDisposable
     public IReadOnlyList<RecordedHttpRequest> Requests => [.. _requests];
 
     /// <summary>Starts a server answering every request with <paramref name="handle"/> (given the recorded request).</summary>
-    public static async Task<LoopbackWebServer> StartAsync(Func<RecordedHttpRequest, IResult> handle)
+    public static Task<LoopbackWebServer> StartAsync(Func<RecordedHttpRequest, IResult> handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return StartAsync((request, _) => Task.FromResult(handle(request)));
+    }
+
+    /// <summary>
+    /// Starts a server answering every request with <paramref name="handle"/>, given the recorded request and a token
+    /// cancelled when the client goes away (so a handler that waits can tell an abandoned request from a live one).
+    /// </summary>
+    public static async Task<LoopbackWebServer> StartAsync(Func<RecordedHttpRequest, CancellationToken, Task<IResult>> handle)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -46,7 +56,7 @@ public sealed class LoopbackWebServer : IAsyncDisposable
             var headers = context.Request.Headers.ToImmutableDictionary(static h => h.Key.ToLowerInvariant(), static h => h.Value.ToString());
             var recorded = new RecordedHttpRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body);
             server!._requests.Enqueue(recorded);
-            await handle(recorded).ExecuteAsync(context);
+            await (await handle(recorded, context.RequestAborted)).ExecuteAsync(context);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Testing;
+
+namespace Platform.Gateway.Tests;
+
+/// <summary>Shared steps for the tests that drive a real <see cref="GatewayProcess"/>.</summary>
+internal static class ProcessFlow
+{
+    public const string OperatorKey = "op_process_tests_operator_key_0123456789abcdef";
+    public const string OpenAiKey = "sk-process-tests-0123456789";
+
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(20);
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Environment for a gateway that mails through <paramref name="smtp"/> and resumes runs about every second.</summary>
+    public static Dictionary<string, string> Environment(SmtpTestServer smtp) => new()
+    {
+        ["Platform__OperatorKey"] = OperatorKey,
+        ["Platform__Smtp__Host"] = "127.0.0.1",
+        ["Platform__Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+        ["Platform__Models__OpenAI__ApiKey"] = OpenAiKey,
+        ["Platform__Runs__ResumeInterval"] = "00:00:01",
+        ["Silo__ReminderPollInterval"] = "00:00:00.100",
+    };
+
+    /// <summary>A workspace with a 5 USD cap and an approver; returns the owner's and the approver's keys.</summary>
+    public static async Task<(string Owner, string Approver)> CreateWorkspaceAsync(GatewayProcess gateway, object? model = null)
+    {
+        using var op = gateway.Client(OperatorKey);
+        var created = await ReadAsync(await op.PostAsJsonAsync("/api/workspaces", new { name = "Acme", ownerUserId = "olive@acme.test", ownerDisplayName = "Olive" }, Ct));
+        var ownerKey = created.GetProperty("ownerKey").GetString()!;
+        using var owner = gateway.Client(ownerKey);
+        (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
+        if (model is not null)
+        {
+            (await owner.PatchAsJsonAsync("/api/workspace", new { model }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        (await owner.PutAsJsonAsync("/api/members/alice@acme.test", new { displayName = "Alice", roles = new[] { "approver", "member" } }, Ct)).EnsureSuccessStatusCode();
+        var approver = await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "alice", userId = "alice@acme.test", scopes = new[] { "approver" } }, Ct));
+        return (ownerKey, approver.GetProperty("token").GetString()!);
+    }
+
+    /// <summary>The model settings for the <c>openai</c> provider pointing at <paramref name="fake"/>.</summary>
+    public static object OpenAiModel(FakeOpenAiServer fake) => new
+    {
+        provider = "openai",
+        model = "fake-model",
+        baseUrl = fake.BaseUrl.ToString(),
+        inputPricePer1kTokens = 1_000,
+        outputPricePer1kTokens = 2_000,
+        maxOutputTokens = 256,
+    };
+
+    public static async Task<string> StartRunAsync(HttpClient owner, string input)
+    {
+        var started = await owner.PostAsJsonAsync("/api/runs", new { input }, Ct);
+        return (await ReadAsync(started)).GetProperty("runId").GetString()!;
+    }
+
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> GetAsync(HttpClient client, string path) => await ReadAsync(await client.GetAsync(new Uri(path, UriKind.Relative), Ct));
+
+    /// <summary>Polls a run until it reaches <paramref name="status"/>, failing with the last state seen.</summary>
+    public static async Task<JsonElement> PollRunAsync(HttpClient client, string runId, string status)
+    {
+        JsonElement run = default;
+        await UntilAsync($"run {runId} to reach '{status}'", async () =>
+        {
+            run = await GetAsync(client, $"/api/runs/{runId}");
+            return run.GetProperty("status").GetString() == status;
+        }, () => $"last seen: {run}");
+        return run;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing with what it waited for after the deadline.</summary>
+    public static async Task<bool> UntilAsync(string what, Func<Task<bool>> condition, Func<string>? lastSeen = null)
+    {
+        var deadline = DateTime.UtcNow + s_deadline;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(25, Ct);
+        }
+
+        Assert.Fail($"Waited {s_deadline.TotalSeconds} s for {what}; {lastSeen?.Invoke() ?? "it did not happen"}.");
+        return false;
+    }
+
+    public static Task<bool> UntilAsync(string what, Func<bool> condition) => UntilAsync(what, () => Task.FromResult(condition()));
+
+    /// <summary>Approves the single pending approval and returns its id.</summary>
+    public static async Task<string> ApproveOnlyPendingAsync(HttpClient approver)
+    {
+        var pending = await GetAsync(approver, "/api/approvals?state=pending");
+        var approvalId = pending.EnumerateArray().Single().GetProperty("approvalId").GetString()!;
+        await ReadAsync(await approver.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { comment = "ok" }, Ct));
+        return approvalId;
+    }
+
+    public static async Task AssertAuditVerifiesAsync(HttpClient owner)
+    {
+        var verification = await GetAsync(owner, "/api/audit/verify");
+        Assert.True(verification.GetProperty("valid").GetBoolean(), $"Audit chain does not verify: {verification}");
+    }
+
+    /// <summary>This period's settled ledger entries as (sequence, amount).</summary>
+    public static async Task<List<(long Sequence, long Amount)>> LedgerAsync(HttpClient owner)
+    {
+        var page = await GetAsync(owner, "/api/budget/ledger?limit=1000");
+        return [.. page.GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("sequence").GetInt64(), e.GetProperty("amountMicros").GetInt64()))];
+    }
+}
