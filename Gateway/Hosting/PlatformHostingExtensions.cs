@@ -10,6 +10,7 @@ using Platform.Gateway.Security;
 using Platform.Grains;
 using Platform.Grains.Budget;
 using Platform.Grains.Events;
+using Platform.Grains.Runs;
 using Platform.Grains.Security;
 using Platform.Silo.Hosting;
 
