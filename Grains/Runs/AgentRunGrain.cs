@@ -310,7 +310,19 @@ public sealed partial class AgentRunGrain(
         var verb = outcome.Succeeded ? "ran" : "failed";
         AddEvent("tool.call", $"{call.Tool} {verb}{(outcome.Touched.IsEmpty ? "" : $" ({string.Join(", ", outcome.Touched)})")}.");
         await run.WriteStateAsync();
-        await AuditAsync("tool.call", $"run:{_runId}", $"{call.Tool} {verb}", ("tool", call.Tool), ("outcome", verb), ("touched", string.Join(",", outcome.Touched)), ("run_id", _runId));
+        // The arguments are workspace content: the audit keeps their hash, and the sealed copy (readable only with the
+        // workspace key, gone when the workspace is deleted) while it fits an audit detail.
+        var argumentsHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(arguments)));
+        await AuditAsync(
+            "tool.call",
+            $"run:{_runId}",
+            $"{call.Tool} {verb}",
+            ("tool", call.Tool),
+            ("outcome", verb),
+            ("touched", string.Join(",", outcome.Touched)),
+            ("run_id", _runId),
+            ("arguments_sha256", argumentsHash),
+            ("arguments_sealed", call.SealedArguments.Length <= 4000 ? call.SealedArguments : "(too long for the audit; kept in the run)"));
         return true;
     }
 

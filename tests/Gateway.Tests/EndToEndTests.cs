@@ -82,6 +82,10 @@ public abstract class EndToEndTests : IAsyncLifetime
         Assert.Contains("approval.decided", kinds);
         Assert.Contains("tool.call", kinds);
         Assert.Contains("run.finished", kinds);
+        var toolCall = (await owner.GetFromJsonAsync<JsonElement>("/api/audit?kind=tool.call", Ct)).GetProperty("entries").EnumerateArray().Single();
+        var toolDetails = toolCall.GetProperty("details");
+        Assert.Equal(64, toolDetails.GetProperty("arguments_sha256").GetString()!.Length);
+        Assert.DoesNotContain("report is ready", toolDetails.GetProperty("arguments_sealed").GetString()!, StringComparison.OrdinalIgnoreCase);
 
         var budget = await owner.GetFromJsonAsync<JsonElement>("/api/budget", Ct);
         Assert.Equal(completed.GetProperty("spentMicros").GetInt64(), budget.GetProperty("spentMicros").GetInt64());
