@@ -52,7 +52,7 @@ public abstract class EndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString();
 
-        var waiting = await PollRunAsync(owner, runId!, "waitingForApproval");
+        var waiting = await ProcessFlow.PollRunAsync(owner, runId!, "waitingForApproval");
         Assert.Empty(_smtp.Messages);
         var pending = await alice.GetFromJsonAsync<JsonElement>("/api/approvals?state=pending", Ct);
         var approval = pending.EnumerateArray().Single();
@@ -62,7 +62,7 @@ public abstract class EndToEndTests : IAsyncLifetime
 
         var approved = await alice.PostAsJsonAsync($"/api/approvals/{approval.GetProperty("approvalId").GetString()}/approve", new { comment = "ok" }, Ct);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        var completed = await PollRunAsync(owner, runId!, "completed");
+        var completed = await ProcessFlow.PollRunAsync(owner, runId!, "completed");
 
         var mail = Assert.Single(_smtp.Messages);
         Assert.Equal(["bob@example.test"], mail.Recipients);
@@ -110,7 +110,7 @@ public abstract class EndToEndTests : IAsyncLifetime
         using var owner = Client(created.GetProperty("ownerKey").GetString()!);
 
         var runId = (await (await owner.PostAsJsonAsync("/api/runs", new { input = "what are my notes" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString();
-        var failed = await PollRunAsync(owner, runId!, "failed");
+        var failed = await ProcessFlow.PollRunAsync(owner, runId!, "failed");
 
         Assert.Contains("raise the cap to continue", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, failed.GetProperty("spentMicros").GetInt64());
@@ -126,7 +126,7 @@ public abstract class EndToEndTests : IAsyncLifetime
         using var ownerB = Client(b.GetProperty("ownerKey").GetString()!);
         (await ownerA.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
         var runId = (await (await ownerA.PostAsJsonAsync("/api/runs", new { input = "email bob@example.test that we are late" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString();
-        await PollRunAsync(ownerA, runId!, "waitingForApproval");
+        await ProcessFlow.PollRunAsync(ownerA, runId!, "waitingForApproval");
 
         Assert.Equal(HttpStatusCode.NotFound, (await ownerB.GetAsync(new Uri($"/api/runs/{runId}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await ownerB.PostAsync(new Uri($"/api/runs/{runId}/cancel", UriKind.Relative), null, Ct)).StatusCode);
@@ -152,25 +152,5 @@ public abstract class EndToEndTests : IAsyncLifetime
         var client = _gateway.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         return client;
-    }
-
-    /// <summary>Polls a run until it reaches <paramref name="status"/>, failing with the last state seen.</summary>
-    private static async Task<JsonElement> PollRunAsync(HttpClient client, string runId, string status)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        JsonElement run = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}", Ct);
-            if (run.GetProperty("status").GetString() == status)
-            {
-                return run;
-            }
-
-            await Task.Delay(20, Ct);
-        }
-
-        Assert.Fail($"Run {runId} did not reach '{status}' within 20 s; last seen: {run}");
-        return run;
     }
 }

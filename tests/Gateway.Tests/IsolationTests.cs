@@ -130,7 +130,7 @@ public abstract class IsolationTests(ApiFixture api)
         (await owner.PutAsJsonAsync($"/api/members/{memberUserId}", new { displayName = $"Member {tag}", roles = new[] { "member", "approver" } }, Ct)).EnsureSuccessStatusCode();
         var extraKey = await PostAsync(owner, "/api/keys", new { name = "extra", userId = memberUserId, scopes = new[] { "member" } });
         var runId = (await PostAsync(owner, "/api/runs", new { input = $"email bob@example.test that the {tag} report is ready" })).GetProperty("runId").GetString()!;
-        var waiting = await PollRunAsync(owner, runId, "waitingForApproval");
+        var waiting = await ProcessFlow.PollRunAsync(owner, runId, "waitingForApproval");
 
         return new IsolatedWorkspace(
             workspaceId,
@@ -250,25 +250,5 @@ public abstract class IsolationTests(ApiFixture api)
         using var response = await client.PostAsJsonAsync(url, body, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-    }
-
-    /// <summary>Polls a run until it reaches <paramref name="status"/>, failing with the last state seen.</summary>
-    private static async Task<JsonElement> PollRunAsync(HttpClient client, string runId, string status)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        JsonElement run = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}", Ct);
-            if (run.GetProperty("status").GetString() == status)
-            {
-                return run;
-            }
-
-            await Task.Delay(20, Ct);
-        }
-
-        Assert.Fail($"Run {runId} did not reach '{status}' within 20 s; last seen: {run}");
-        return run;
     }
 }
