@@ -128,7 +128,9 @@ internal sealed class SqliteDatabase : IDisposable
 
             // synchronous=FULL: an acknowledged commit must survive power loss, not only a process crash.
             // busy_timeout: the reminder table and other processes may hold the write lock briefly.
-            pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+            // secure_delete: freed pages are zeroed, so a destroyed workspace key does not linger in the file's free
+            // pages (crypto-shredding); old WAL frames are overwritten as the WAL is reused after checkpoints.
+            pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON;";
             await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
