@@ -21,6 +21,12 @@ internal static class PlatformHostingExtensions
 {
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
+        // One setting moves all local data: the SQLite file follows Platform:DataDirectory unless placed on its own.
+        if (string.IsNullOrEmpty(builder.Configuration["Silo:Sqlite:DataDirectory"]) && builder.Configuration["Platform:DataDirectory"] is { Length: > 0 } dataDirectory)
+        {
+            builder.Configuration["Silo:Sqlite:DataDirectory"] = dataDirectory;
+        }
+
         builder.UseSilo(silo => silo
             .AddGrains(typeof(GrainsAssembly).Assembly)
             .UseConfiguredStorage(builder.Configuration));

@@ -19,6 +19,22 @@ public sealed class HealthEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Platform_data_directory_alone_places_the_database_the_key_file_and_the_operator_key()
+    {
+        await using var gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["Platform:DataDirectory"] = _dataDirectory,
+            ["Silo:Sqlite:DataDirectory"] = null,
+        });
+        using var client = gateway.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.True(File.Exists(Path.Combine(_dataDirectory, "silo.db")));
+        Assert.True(File.Exists(Path.Combine(_dataDirectory, "keys.json")));
+        Assert.True(File.Exists(Path.Combine(_dataDirectory, "operator.key")));
+    }
+
+    [Fact]
     public async Task Unknown_route_answers_with_problem_details()
     {
         await using var gateway = new GatewayFactory(new Dictionary<string, string?> { ["Silo:Sqlite:DataDirectory"] = _dataDirectory });
