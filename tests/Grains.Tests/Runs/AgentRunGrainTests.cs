@@ -94,6 +94,29 @@ public abstract class AgentRunGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task Model_that_keeps_calling_tools_is_stopped_at_the_step_limit()
+    {
+        await using var model = await FakeOpenAiServer.StartAsync();
+        for (var i = 0; i < RunRules.StepLimit; i++)
+        {
+            model.EnqueueToolCalls([($"call_{i}", "notes_read", "{}")], promptTokens: 10, completionTokens: 5);
+        }
+
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo);
+        await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).UpdateAsync(
+            new WorkspacePatch(Model: new ModelSettings("openai", "loop-model", model.BaseUrl.ToString(), 1_000, 2_000, 64)), "test");
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+
+        await silo.Grains.GetGrain<IAgentRunGrain>(runKey).StartAsync(new StartRun("keep reading my notes", Owner, null));
+        var failed = await WaitForStatusAsync(silo, runKey, RunStatus.Failed);
+
+        Assert.Contains("Step limit", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(RunRules.StepLimit, failed.Steps);
+        Assert.Equal(RunRules.StepLimit / 2, model.Requests.Count);
+    }
+
+    [Fact]
     public async Task Bad_run_input_is_refused_and_creates_no_run()
     {
         await using var silo = await StartAsync(await StoreAsync());
@@ -123,7 +146,11 @@ public abstract class AgentRunGrainTests : IDisposable
     private Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, Action<IServiceCollection>? extra = null)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = _keyDirectory })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Platform:DataDirectory"] = _keyDirectory,
+                ["Platform:Models:OpenAI:ApiKey"] = "sk-test-key",
+            })
             .Build();
         return SiloTestHost.StartAsync(
             typeof(GrainsAssembly).Assembly,
