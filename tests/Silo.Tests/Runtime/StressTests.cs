@@ -408,56 +408,69 @@ public sealed class StressTests
     [Fact]
     public async Task Two_silos_racing_writes_to_one_grain_lose_no_increment_and_a_conflicted_activation_reloads()
     {
-        var storage = new StressMemoryStorage();
-        void Store(IServiceCollection services) => services.AddSingleton<IGrainStorage>(storage);
-        await using var nodeA = await SiloTestHost.StartAsync(typeof(StressTests).Assembly, Store, s_patient);
-        await using var nodeB = await SiloTestHost.StartAsync(typeof(StressTests).Assembly, Store, s_patient);
-        var key = TestGates.NewKey("etag");
-        var successes = new ConcurrentQueue<int>();
-        var unexpected = new ConcurrentQueue<string>();
-        var conflicts = 0;
-
-        var work = new[] { nodeA, nodeB }.SelectMany(node => Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        // Two silos over one real SQLite file, as two processes on one machine would share it.
+        var directory = Directory.CreateTempSubdirectory("stress-etag-").FullName;
+        void Store(IServiceCollection services) => services.AddSqliteGrainStorage(o => o.DataDirectory = directory);
+        try
         {
-            var grain = node.Grains.GetGrain<ICounterGrain>(key);
-            for (var i = 0; i < 25; i++)
+            await using var nodeA = await SiloTestHost.StartAsync(typeof(StressTests).Assembly, Store, s_patient);
+            await using var nodeB = await SiloTestHost.StartAsync(typeof(StressTests).Assembly, Store, s_patient);
+            var key = TestGates.NewKey("etag");
+            var successes = new ConcurrentQueue<int>();
+            var unexpected = new ConcurrentQueue<string>();
+            var conflicts = 0;
+
+            var work = new[] { nodeA, nodeB }.SelectMany(node => Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
             {
+                var grain = node.Grains.GetGrain<ICounterGrain>(key);
+                for (var i = 0; i < 25; i++)
+                {
+                    try
+                    {
+                        successes.Enqueue(await grain.IncrementAsync());
+                    }
+                    catch (InconsistentStateException)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+                    catch (Exception exception)
+                    {
+                        unexpected.Enqueue(exception.GetType().Name);
+                    }
+                }
+            }, Ct))).ToArray();
+            await WithinAsync(Task.WhenAll(work), 15, "every increment on both silos");
+
+            // After the storm each silo's activation may be stale; one conflict at most, then the reloaded one writes.
+            foreach (var node in new[] { nodeA, nodeB })
+            {
+                var grain = node.Grains.GetGrain<ICounterGrain>(key);
                 try
                 {
                     successes.Enqueue(await grain.IncrementAsync());
                 }
                 catch (InconsistentStateException)
                 {
-                    Interlocked.Increment(ref conflicts);
-                }
-                catch (Exception exception)
-                {
-                    unexpected.Enqueue(exception.GetType().Name);
+                    successes.Enqueue(await grain.IncrementAsync());
                 }
             }
-        }, Ct))).ToArray();
-        await WithinAsync(Task.WhenAll(work), 15, "every increment on both silos");
 
-        // After the storm each silo's activation may be stale; one conflict at most, then the reloaded one writes.
-        foreach (var node in new[] { nodeA, nodeB })
-        {
-            var grain = node.Grains.GetGrain<ICounterGrain>(key);
-            try
+            Assert.Empty(unexpected);
+            var written = successes.Order().ToArray();
+            Assert.Equal(Enumerable.Range(1, written.Length), written);
+            var grainId = ((IGrainReference)nodeA.Grains.GetGrain<ICounterGrain>(key)).GrainId;
+            var stored = await nodeA.Services.GetRequiredService<IGrainStorage>().ReadAsync(grainId, "counter", Ct);
+            using (var json = System.Text.Json.JsonDocument.Parse(stored!.Payload))
             {
-                successes.Enqueue(await grain.IncrementAsync());
+                Assert.Equal(written.Length, json.RootElement.GetProperty("value").GetInt32());
             }
-            catch (InconsistentStateException)
-            {
-                successes.Enqueue(await grain.IncrementAsync());
-            }
+            Assert.Equal(150, written.Length - 2 + conflicts);
         }
-
-        Assert.Empty(unexpected);
-        var written = successes.Order().ToArray();
-        Assert.Equal(Enumerable.Range(1, written.Length), written);
-        var grainId = ((IGrainReference)nodeA.Grains.GetGrain<ICounterGrain>(key)).GrainId;
-        Assert.Equal(written.Length, storage.ReadInt(grainId, "counter", "value"));
-        Assert.Equal(150, written.Length - 2 + conflicts);
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static long CallId(int caller, int call) => (caller * 1_000_000L) + call;
