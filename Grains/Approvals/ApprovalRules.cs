@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Platform.Grains.Interfaces.Approvals;
@@ -22,14 +21,13 @@ public static class ApprovalRules
     public const int MaxAffects = 50;
 
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private static readonly SearchValues<char> s_lowerHex = SearchValues.Create("0123456789abcdef");
 
     /// <summary>A new approval id: <c>apr</c> and 24 lower-case hex digits.</summary>
     public static string NewId() => "apr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     /// <summary>Whether <paramref name="id"/> has the shape of an approval id (checked before any lookup).</summary>
     public static bool IsValidId(string? id) =>
-        id is { Length: 27 } && id.StartsWith("apr", StringComparison.Ordinal) && !id.AsSpan(3).ContainsAnyExcept(s_lowerHex);
+        id is { Length: 27 } && id.StartsWith("apr", StringComparison.Ordinal) && LowerHex.Is(id.AsSpan(3));
 
     public static void Validate(ApprovalRequest request, WorkspacePolicy policy)
     {

@@ -6,14 +6,12 @@ namespace Platform.Grains.Runs;
 /// <summary>Run ids and the run grain's key, which starts with the workspace id so a run is reachable only from its workspace.</summary>
 public static class RunIds
 {
-    private static readonly System.Buffers.SearchValues<char> s_lowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
-
     /// <summary>A new run id: <c>run</c> and 16 lower-case hex digits.</summary>
     public static string NewRunId() => "run" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     /// <summary>Whether <paramref name="runId"/> has the shape of a run id.</summary>
     public static bool IsValid(string? runId) =>
-        runId is { Length: 19 } && runId.StartsWith("run", StringComparison.Ordinal) && runId.AsSpan(3).IndexOfAnyExcept(s_lowerHex) < 0;
+        runId is { Length: 19 } && runId.StartsWith("run", StringComparison.Ordinal) && LowerHex.Is(runId.AsSpan(3));
 
     /// <summary>The run grain's key.</summary>
     public static string GrainKey(string workspaceId, string runId) => $"{workspaceId}/{runId}";

@@ -12,21 +12,9 @@ public static class WorkspaceIds
     public static string NewKeyId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     /// <summary>Whether <paramref name="id"/> has the shape of a workspace id.</summary>
-    public static bool IsValid(string? id) => id is { Length: 22 } && id.StartsWith("ws", StringComparison.Ordinal) && IsLowerHex(id.AsSpan(2));
+    public static bool IsValid(string? id) => id is { Length: 22 } && id.StartsWith("ws", StringComparison.Ordinal) && LowerHex.Is(id.AsSpan(2));
 
     /// <summary>Whether <paramref name="id"/> has the shape of a key id.</summary>
-    public static bool IsValidKeyId(string? id) => id is { Length: 12 } && IsLowerHex(id);
+    public static bool IsValidKeyId(string? id) => id is { Length: 12 } && LowerHex.Is(id);
 
-    private static bool IsLowerHex(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
