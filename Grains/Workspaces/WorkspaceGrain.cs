@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using Platform.Grains.Audit;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
@@ -267,9 +268,5 @@ public sealed class WorkspaceGrain(
         && a.ApprovalExpiry == b.ApprovalExpiry;
 
     private Task<AuditEntry> AuditAsync(string kind, string actor, string summary, params (string Key, string Value)[] details) =>
-        GrainFactory.GetGrain<IAuditLogGrain>(PrimaryKey).AppendAsync(new AuditRecord(
-            kind,
-            actor,
-            summary,
-            details.ToImmutableSortedDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal)));
+        GrainFactory.AuditAsync(PrimaryKey, kind, actor, summary, details);
 }
