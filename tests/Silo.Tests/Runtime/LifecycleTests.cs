@@ -99,17 +99,5 @@ public sealed class LifecycleTests
     }
 
     /// <summary>Polls for something that happens on another thread, failing with what it waited for.</summary>
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after 10 s waiting for {what}.");
-            }
-
-            await Task.Delay(5, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, string what) => Eventually.WaitForAsync(condition, what, seconds: 10);
 }

@@ -165,19 +165,7 @@ public abstract class PersistenceTests
     protected static Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, ManualTimeProvider? time = null) =>
         SiloTestHost.StartAsync(typeof(PersistenceTests).Assembly, store, time: time);
 
-    protected static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
+    protected static Task WaitForAsync(Func<bool> condition, string what) => Eventually.WaitForAsync(condition, what, seconds: 15);
 
-    protected static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after 15 s waiting for {what}.");
-            }
-
-            await Task.Delay(5, TestContext.Current.CancellationToken);
-        }
-    }
+    protected static Task WaitForAsync(Func<Task<bool>> condition, string what) => Eventually.WaitForAsync(condition, what, seconds: 15);
 }
