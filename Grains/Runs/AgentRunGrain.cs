@@ -436,14 +436,18 @@ public sealed partial class AgentRunGrain(
             return;
         }
 
+        // Audited before the end is shown: status reads interleave with this method, and whoever sees the run finished
+        // must find its audit entry. A crash in between repeats the last step and audits the end again, never less.
+        var finishedAt = time.GetUtcNow();
+        var receipt = RunReceipts.For(_runId, State, status, error, finishedAt);
+        await AuditAsync("run.finished", $"run:{_runId}", receipt.Did, ("status", status.ToString()), ("receipt", receipt.Cost), ("spent_micros", State.SpentMicros.ToString(CultureInfo.InvariantCulture)), ("run_id", _runId));
+
         State.Status = status;
         State.Error = error;
         State.PendingApprovalId = null;
-        State.FinishedAt = time.GetUtcNow();
-        var receipt = RunReceipts.For(_runId, State);
+        State.FinishedAt = finishedAt;
         AddEvent($"run.{status.ToString().ToLowerInvariant()}", $"{receipt.Did} {receipt.Cost}");
         await run.WriteStateAsync();
-        await AuditAsync("run.finished", $"run:{_runId}", receipt.Did, ("status", status.ToString()), ("receipt", receipt.Cost), ("spent_micros", State.SpentMicros.ToString(CultureInfo.InvariantCulture)), ("run_id", _runId));
         await UnregisterReminderAsync(ResumeReminder);
         try
         {

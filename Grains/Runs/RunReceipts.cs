@@ -6,7 +6,15 @@ namespace Platform.Grains.Runs;
 /// <summary>Writes a finished run's receipt: one line for what it did, one for what it touched and cost.</summary>
 public static class RunReceipts
 {
+    /// <summary>The receipt of a run that has ended.</summary>
     public static RunReceipt For(string runId, AgentRunState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return For(runId, state, state.Status, state.Error, state.FinishedAt ?? state.CreatedAt);
+    }
+
+    /// <summary>The receipt a run will have once it ends with <paramref name="status"/>, written before the end is shown.</summary>
+    public static RunReceipt For(string runId, AgentRunState state, RunStatus status, string? error, DateTimeOffset finishedAt)
     {
         ArgumentNullException.ThrowIfNull(state);
         var ran = state.ToolCalls
@@ -15,14 +23,14 @@ public static class RunReceipts
             .ToList();
         var denied = state.ToolCalls.Count(c => c.State == ToolCallState.Denied);
         var unknown = state.ToolCalls.Count(c => c.State == ToolCallState.OutcomeUnknown);
-        var did = string.Create(CultureInfo.InvariantCulture, $"{state.Status}: {Count(state.ModelCalls, "model call")}, {Count(state.ToolCallsRun, "tool call")} run{(ran.Count > 0 ? $" ({string.Join(", ", ran.Distinct())})" : "")}")
+        var did = string.Create(CultureInfo.InvariantCulture, $"{status}: {Count(state.ModelCalls, "model call")}, {Count(state.ToolCallsRun, "tool call")} run{(ran.Count > 0 ? $" ({string.Join(", ", ran.Distinct())})" : "")}")
             + (denied > 0 ? $", {Count(denied, "call")} not approved" : "")
             + (unknown > 0 ? $", {Count(unknown, "call")} with unknown outcome" : "")
-            + (state.Error is { } error ? $"; {error.TrimEnd('.')}" : "")
+            + (error is not null ? $"; {error.TrimEnd('.')}" : "")
             + ".";
         var touched = state.Touched.Count == 0 ? "nothing outside the conversation" : string.Join(", ", state.Touched);
         var cost = $"Touched {touched}; cost {Money.Format(state.SpentMicros)}.";
-        return new RunReceipt(runId, state.Status, did, cost, [.. state.Touched], state.SpentMicros, state.ModelCalls, state.ToolCallsRun, state.FinishedAt ?? state.CreatedAt);
+        return new RunReceipt(runId, status, did, cost, [.. state.Touched], state.SpentMicros, state.ModelCalls, state.ToolCallsRun, finishedAt);
     }
 
     private static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
