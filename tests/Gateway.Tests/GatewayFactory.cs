@@ -21,6 +21,9 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+
+        // Pooled SQLite connections outlive the host; closing them first leaves nothing to touch the files mid-delete.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_defaultData, recursive: true);
     }
 
