@@ -10,6 +10,14 @@ public interface IAuditLogGrain : IGrainWithStringKey
     /// <summary>Appends a record durably and returns the entry as chained (sequence, time, hashes).</summary>
     Task<AuditEntry> AppendAsync(AuditRecord record);
 
+    /// <summary>
+    /// Chains a record at once (its sequence and hash are fixed now) and writes it with the next batch instead of before
+    /// returning: for the model proxy, which audits every call and must not pay a storage round trip for each. Reads and
+    /// verification wait for pending entries, so a reader always sees what was appended before it asked.
+    /// </summary>
+    [AlwaysInterleave]
+    Task AppendDeferredAsync(AuditRecord record);
+
     /// <summary>Reads up to <paramref name="limit"/> entries after <paramref name="afterSequence"/>, oldest first, optionally of one kind prefix.</summary>
     Task<AuditPage> ReadAsync(long afterSequence, int limit, string? kindPrefix = null);
 

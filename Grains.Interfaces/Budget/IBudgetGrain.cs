@@ -21,6 +21,14 @@ public interface IBudgetGrain : IGrainWithStringKey
     /// <summary>Records the actual cost of a reservation durably (the ledger) and releases the rest.</summary>
     Task<BudgetStatus> SettleAsync(string reservationId, long actualMicros);
 
+    /// <summary>
+    /// Settles like <see cref="SettleAsync"/> in memory at once (the cap counts it from now on) but writes the ledger in
+    /// the next batch instead of before returning: for the model proxy, which must not pay a storage round trip per call.
+    /// The budget's durable lease covers the cost until its batch is written, so a crash in between withholds budget
+    /// rather than losing spend.
+    /// </summary>
+    Task SettleDeferredAsync(string reservationId, long actualMicros);
+
     /// <summary>Releases a reservation without spending (the call failed before it cost anything).</summary>
     Task<BudgetStatus> ReleaseAsync(string reservationId);
 

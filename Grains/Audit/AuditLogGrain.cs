@@ -55,6 +55,9 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time) : 
     }
 
     /// <inheritdoc />
+    public Task AppendDeferredAsync(AuditRecord record) => AppendAsync(record);
+
+    /// <inheritdoc />
     public async Task<AuditPage> ReadAsync(long afterSequence, int limit, string? kindPrefix = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);

@@ -200,6 +200,9 @@ public sealed class BudgetGrain(
     }
 
     /// <inheritdoc />
+    public Task SettleDeferredAsync(string reservationId, long actualMicros) => SettleAsync(reservationId, actualMicros);
+
+    /// <inheritdoc />
     /// <remarks>Releasing twice, or after expiry, is harmless; releasing a settled reservation is refused.</remarks>
     public async Task<BudgetStatus> ReleaseAsync(string reservationId)
     {
