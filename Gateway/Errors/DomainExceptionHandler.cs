@@ -25,6 +25,14 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "Timed out", "The request took too long."),
             _ => (0, "", ""),
         };
+        if (Proxy.OpenAiError.Applies(httpContext))
+        {
+            // The OpenAI clients read only their own error shape; an unexpected failure is a 500 with no detail there too.
+            var (code, message) = status == 0 ? (StatusCodes.Status500InternalServerError, "The platform failed to handle the request.") : (status, detail);
+            await Proxy.OpenAiError.WriteAsync(httpContext, code, code >= 500 ? Proxy.OpenAiError.Server : Proxy.OpenAiError.InvalidRequest, message);
+            return true;
+        }
+
         if (status == 0)
         {
             return false;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.Apis;
 using Platform.Gateway.Errors;
+using Platform.Gateway.Proxy;
 using Platform.Gateway.Security;
 using Platform.Grains;
 using Platform.Grains.Budget;
@@ -48,6 +49,7 @@ internal static class PlatformHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddPlatformSecurity();
+        builder.Services.AddModelProxy();
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -67,6 +69,12 @@ internal static class PlatformHostingExtensions
             options.OnRejected = static async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
+                if (OpenAiError.Applies(context.HttpContext))
+                {
+                    await OpenAiError.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, OpenAiError.RateLimit, "This key's request rate is exceeded; retry after a second.");
+                    return;
+                }
+
                 await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context.HttpContext,
@@ -99,6 +107,7 @@ internal static class PlatformHostingExtensions
         app.MapApprovalsApi();
         app.MapBudgetApi();
         app.MapRunsApi();
+        app.MapProxyApi();
         return app;
     }
 }

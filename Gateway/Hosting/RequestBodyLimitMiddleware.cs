@@ -13,6 +13,12 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
         var limit = options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
+            if (Proxy.OpenAiError.Applies(context))
+            {
+                await Proxy.OpenAiError.WriteAsync(context, StatusCodes.Status400BadRequest, Proxy.OpenAiError.InvalidRequest, $"The request body is too large; the limit is {limit} bytes.");
+                return;
+            }
+
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await problems.WriteAsync(new ProblemDetailsContext
             {

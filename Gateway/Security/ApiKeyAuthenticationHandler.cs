@@ -68,11 +68,18 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         Response.Headers.WWWAuthenticate = "Bearer";
         var detail = Context.Items[FailureItem] as string ?? "This endpoint needs 'Authorization: Bearer <key>'.";
+        if (Proxy.OpenAiError.Applies(Context))
+        {
+            return Proxy.OpenAiError.WriteAsync(Context, StatusCodes.Status401Unauthorized, Proxy.OpenAiError.Authentication, detail, code: "invalid_api_key");
+        }
+
         return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This key lacks the scope or role this endpoint needs.");
+        Proxy.OpenAiError.Applies(Context)
+            ? Proxy.OpenAiError.WriteAsync(Context, StatusCodes.Status403Forbidden, Proxy.OpenAiError.Permission, "This key lacks the 'proxy' scope the OpenAI-compatible endpoint needs.", code: "insufficient_scope")
+            : WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This key lacks the scope or role this endpoint needs.");
 
     private AuthenticateResult Fail(string reason)
     {

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 
+using Platform.Grains.Interfaces.Egress;
+
 namespace Platform.Grains.Interfaces.Security;
 
 /// <summary>
@@ -34,6 +36,13 @@ public interface IWorkspaceKeyGrain : IGrainWithStringKey
     /// workspace's ciphertexts are unreadable from then on and no new key can be created under this id. Idempotent.
     /// </summary>
     Task<WorkspaceKeyStatus> DestroyAsync();
+
+    /// <summary>
+    /// Looks for this workspace's data key material (any version, in plain, base64, base64url, hex or URL encoding) in
+    /// content about to leave the workspace. The search runs here so the key bytes never leave the grain; the finding
+    /// names the version and encoding only. A destroyed or never-used key finds nothing.
+    /// </summary>
+    Task<EgressFinding?> InspectEgressAsync(string content);
 
     /// <summary>Key versions, the key-encryption key wrapping each, and whether the key was destroyed; never key bytes.</summary>
     Task<WorkspaceKeyStatus> GetStatusAsync();

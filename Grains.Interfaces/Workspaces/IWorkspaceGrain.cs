@@ -14,6 +14,10 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     /// <summary>The workspace; <see cref="WorkspaceNotFoundException"/> if it does not exist or was deleted.</summary>
     Task<WorkspaceView> GetAsync();
 
+    /// <summary>What the OpenAI-compatible endpoint needs on every call: the model settings and the audit-content switch.</summary>
+    [AlwaysInterleave]
+    Task<ProxySettings> GetProxySettingsAsync();
+
     /// <summary>Applies a partial update as <paramref name="actor"/>; policy changes bump the policy version.</summary>
     Task<WorkspaceView> UpdateAsync(WorkspacePatch patch, string actor);
 

@@ -9,10 +9,12 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="WebhookAllowlist">Absolute http(s) URLs webhooks may reach.</param>
 /// <param name="ApprovalExpiry">Between 1 minute and 30 days.</param>
 /// <param name="Model">New model settings.</param>
+/// <param name="AuditProxyContent">Whether proxy calls keep a sealed copy of the prompt in the audit log.</param>
 public sealed record WorkspacePatch(
     string? Name = null,
     ImmutableSortedSet<ToolClass>? ApprovalRequired = null,
     ImmutableSortedSet<ToolClass>? FourEyes = null,
     ImmutableArray<string>? WebhookAllowlist = null,
     TimeSpan? ApprovalExpiry = null,
-    ModelSettings? Model = null);
+    ModelSettings? Model = null,
+    bool? AuditProxyContent = null);

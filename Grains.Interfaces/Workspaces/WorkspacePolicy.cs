@@ -11,12 +11,17 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="FourEyes">Tool classes whose approver must differ from the member who started the run.</param>
 /// <param name="WebhookAllowlist">The only URLs <c>webhook.post</c> may reach (exact scheme, host, port and path prefix).</param>
 /// <param name="ApprovalExpiry">How long an approval may stay pending before it counts as denied.</param>
+/// <param name="AuditProxyContent">
+/// Whether the audit entry of each call through the OpenAI-compatible endpoint keeps a sealed copy of the prompt (off by
+/// default: model, tokens, cost and latency are always audited, content only when the workspace asks).
+/// </param>
 public sealed record WorkspacePolicy(
     int Version,
     ImmutableSortedSet<ToolClass> ApprovalRequired,
     ImmutableSortedSet<ToolClass> FourEyes,
     ImmutableArray<string> WebhookAllowlist,
-    TimeSpan ApprovalExpiry)
+    TimeSpan ApprovalExpiry,
+    bool AuditProxyContent = false)
 {
     /// <summary>The policy a new workspace starts with.</summary>
     public static WorkspacePolicy Default { get; } = new(

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 
 using Microsoft.Extensions.Logging;
 
+using Platform.Grains.Egress;
+using Platform.Grains.Interfaces.Egress;
 using Platform.Grains.Interfaces.Security;
 
 namespace Platform.Grains.Security;
@@ -22,6 +24,9 @@ public sealed class WorkspaceKeyGrain(
     ILogger<WorkspaceKeyGrain> logger) : Grain, IWorkspaceKeyGrain
 {
     private readonly Dictionary<int, byte[]> _unwrapped = [];
+
+    // Built on the first egress inspection and dropped whenever the set of versions changes.
+    private SecretMatcher? _egress;
 
     private WorkspaceKeyState State => keys.State;
 
@@ -114,6 +119,24 @@ public sealed class WorkspaceKeyGrain(
     }
 
     /// <inheritdoc />
+    public async Task<EgressFinding?> InspectEgressAsync(string content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (_egress is null)
+        {
+            var versions = new List<(string, byte[])>();
+            foreach (var stored in State.Keys)
+            {
+                versions.Add(($"data key v{stored.Version}", await KeyAsync(stored.Version)));
+            }
+
+            _egress = SecretMatcher.Create(versions);
+        }
+
+        return _egress.Find(content);
+    }
+
+    /// <inheritdoc />
     public Task<WorkspaceKeyStatus> GetStatusAsync() => Task.FromResult(Status());
 
     /// <inheritdoc />
@@ -144,6 +167,7 @@ public sealed class WorkspaceKeyGrain(
                 CreatedAt = time.GetUtcNow(),
             });
             State.CurrentVersion = version;
+            _egress = null;
             // A failed write drops this activation (the runtime's rule), so the unsaved version cannot be used.
             await keys.WriteStateAsync();
             _unwrapped[version] = key;
@@ -181,6 +205,7 @@ public sealed class WorkspaceKeyGrain(
 
     private void ForgetUnwrapped()
     {
+        _egress = null;
         foreach (var key in _unwrapped.Values)
         {
             CryptographicOperations.ZeroMemory(key);

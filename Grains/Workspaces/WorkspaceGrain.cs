@@ -15,6 +15,9 @@ public sealed class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
     TimeProvider time) : Grain, IWorkspaceGrain
 {
+    // The proxy reads these on every call; one immutable copy is shared until the workspace changes.
+    private ProxySettings? _proxySettings;
+
     private WorkspaceState State => workspace.State;
 
     public async Task<WorkspaceCreated> CreateAsync(string name, string ownerUserId, string ownerDisplayName)
@@ -45,6 +48,12 @@ public sealed class WorkspaceGrain(
         return Task.FromResult(View());
     }
 
+    public Task<ProxySettings> GetProxySettingsAsync()
+    {
+        EnsureLive();
+        return Task.FromResult(_proxySettings ??= new ProxySettings(State.Model, State.Policy.AuditProxyContent, State.CreatedAt));
+    }
+
     public async Task<WorkspaceView> UpdateAsync(WorkspacePatch patch, string actor)
     {
         ArgumentNullException.ThrowIfNull(patch);
@@ -64,6 +73,7 @@ public sealed class WorkspaceGrain(
             FourEyes = patch.FourEyes ?? policy.FourEyes,
             WebhookAllowlist = patch.WebhookAllowlist ?? policy.WebhookAllowlist,
             ApprovalExpiry = patch.ApprovalExpiry ?? policy.ApprovalExpiry,
+            AuditProxyContent = patch.AuditProxyContent ?? policy.AuditProxyContent,
         };
         if (!PolicyEquals(newPolicy, policy))
         {
@@ -79,6 +89,7 @@ public sealed class WorkspaceGrain(
 
         if (changed.Count > 0)
         {
+            _proxySettings = null;
             await workspace.WriteStateAsync();
             await AuditAsync("workspace.updated", actor, $"Changed {string.Join(", ", changed)}", ("changed", string.Join(",", changed)), ("policy_version", State.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
@@ -265,7 +276,8 @@ public sealed class WorkspaceGrain(
         a.ApprovalRequired.SetEquals(b.ApprovalRequired)
         && a.FourEyes.SetEquals(b.FourEyes)
         && a.WebhookAllowlist.SequenceEqual(b.WebhookAllowlist)
-        && a.ApprovalExpiry == b.ApprovalExpiry;
+        && a.ApprovalExpiry == b.ApprovalExpiry
+        && a.AuditProxyContent == b.AuditProxyContent;
 
     private Task<AuditEntry> AuditAsync(string kind, string actor, string summary, params (string Key, string Value)[] details) =>
         GrainFactory.AuditAsync(PrimaryKey, kind, actor, summary, details);

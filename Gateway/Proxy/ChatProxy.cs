@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Diagnostics;
+
+using Microsoft.Extensions.Options;
+
+using Platform.Gateway.Security;
+using Platform.Grains.Budget;
+using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Security;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Silo;
+
+namespace Platform.Gateway.Proxy;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: checks the request against the workspace's model, egress rule and budget, forwards
+/// it to the workspace's provider, relays the answer, settles the reservation with the provider's count and audits the
+/// call. The order is the guarantee: nothing reaches the provider before the worst case is reserved, and the
+/// reservation is settled or released however the call ends.
+/// </summary>
+internal sealed class ChatProxy(
+    IGrainFactory grains,
+    UpstreamClient upstream,
+    StreamRelay relay,
+    LocalModelResponder local,
+    IOptions<ProxyOptions> options,
+    ILogger<ChatProxy> logger)
+{
+    public const string Purpose = "proxy.chat_completion";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var user = context.User;
+        var workspaceId = user.FindFirst(PlatformClaims.WorkspaceId)!.Value;
+        var keyId = user.FindFirst(PlatformClaims.KeyId)?.Value ?? "";
+        var actor = $"user:{user.FindFirst(PlatformClaims.UserId)?.Value}";
+
+        var body = await ReadBodyAsync(context.Request, context.RequestAborted);
+        var settings = await grains.GetGrain<IWorkspaceGrain>(workspaceId).GetProxySettingsAsync();
+        var model = settings.Model;
+        var request = ChatRequestParser.Parse(body, out var rejection);
+        if (request is null)
+        {
+            await RejectAsync(context, rejection!);
+            return;
+        }
+
+        if (request.Model != model.Model)
+        {
+            await RejectAsync(context, new ProxyRejection(StatusCodes.Status404NotFound, OpenAiError.InvalidRequest, $"The model '{request.Model}' does not exist in this workspace; GET /v1/models lists its models.", "model", "model_not_found"));
+            return;
+        }
+
+        if (request.MaxOutputTokens > model.MaxOutputTokens)
+        {
+            await RejectAsync(context, ProxyRejection.Invalid($"This workspace allows at most {model.MaxOutputTokens} output tokens per call with '{model.Model}'.", "max_tokens"));
+            return;
+        }
+
+        var audit = grains.GetGrain<IAuditLogGrain>(workspaceId);
+        if (await grains.GetGrain<IWorkspaceKeyGrain>(workspaceId).InspectEgressAsync(request.Text) is { } finding)
+        {
+            await audit.AppendDeferredAsync(ProxyAudit.EgressBlocked(actor, keyId, model.Model, finding));
+            await RejectAsync(context, ProxyRejection.Invalid($"The request contains a secret of this workspace ({finding.Secret}, {finding.Encoding}); it was not sent. Remove it and retry.", "messages") with { Code = "secret_detected" });
+            return;
+        }
+
+        var promptEstimate = CostEstimator.EstimatePromptTokens([request.Text]) + ((long)request.Attachments * options.Value.AttachmentTokens);
+        var outputTokens = (long)(request.MaxOutputTokens ?? model.MaxOutputTokens) * request.Choices;
+        var reserved = Math.Max(1, CostEstimator.CostMicros(promptEstimate, outputTokens, model));
+        var budget = grains.GetGrain<IBudgetGrain>(workspaceId);
+        var reservation = await budget.ReserveAsync(new ReservationRequest(reserved, Purpose));
+        if (!reservation.Granted)
+        {
+            await audit.AppendDeferredAsync(ProxyAudit.BudgetRefused(actor, keyId, model.Model, reserved, reservation.Refusal!));
+            await RejectAsync(context, new ProxyRejection(StatusCodes.Status429TooManyRequests, OpenAiError.BudgetExceeded, reservation.Refusal!));
+            return;
+        }
+
+        var call = new ProxyCall(workspaceId, keyId, actor, request, model, promptEstimate, reserved);
+        try
+        {
+            if (model.Provider == "local")
+            {
+                await local.RespondAsync(context, call);
+            }
+            else
+            {
+                await ForwardAsync(context, call, UpstreamBody.Prepare(request, model.MaxOutputTokens));
+            }
+        }
+        catch
+        {
+            // Whatever broke, the reservation must not stay held: release it; the exception handler answers the client.
+            await budget.ReleaseAsync(reservation.ReservationId!);
+            throw;
+        }
+
+        var charge = call.ChargeMicros();
+        if (charge > 0)
+        {
+            await budget.SettleDeferredAsync(reservation.ReservationId!, charge);
+        }
+        else
+        {
+            await budget.ReleaseAsync(reservation.ReservationId!);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await audit.AppendDeferredAsync(ProxyAudit.Completed(call, charge, elapsed, settings.AuditContent ? await SealPromptAsync(workspaceId, request) : null));
+    }
+
+    private async Task ForwardAsync(HttpContext context, ProxyCall call, ReadOnlyMemory<byte> body)
+    {
+        var aborted = context.RequestAborted;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(options.Value.UpstreamTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await upstream.SendAsync(call.Model.BaseUrl, body, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            await UpstreamUnreachableAsync(context, call, ex, aborted.IsCancellationRequested);
+            return;
+        }
+
+        using (response)
+        {
+            call.UpstreamStatus = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                call.Outcome = "upstream_error";
+                var error = await ReadSmallAsync(response, timeout.Token);
+                ProxyLog.UpstreamRefused(logger, call.WorkspaceId, call.UpstreamStatus);
+                await UpstreamErrors.RelayAsync(context, response, error);
+                return;
+            }
+
+            if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            {
+                // From here the stream is the client's: it may outlive the provider's time to first byte.
+                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                await relay.RelayAsync(context, call, response);
+                return;
+            }
+
+            byte[] answer;
+            try
+            {
+                answer = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                await UpstreamUnreachableAsync(context, call, ex, aborted.IsCancellationRequested);
+                return;
+            }
+
+            if (ReportedUsage.TryRead(answer, out var usage, out _))
+            {
+                call.Usage = usage;
+            }
+
+            var client = context.Response;
+            client.StatusCode = StatusCodes.Status200OK;
+            client.ContentType = "application/json";
+            client.ContentLength = answer.Length;
+            try
+            {
+                await client.Body.WriteAsync(answer, aborted);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // The provider answered in full; the cost is real whether or not the client stayed to read it.
+                call.Outcome = "client_disconnected";
+                call.ProducedBytes = -1;
+            }
+        }
+    }
+
+    private async Task UpstreamUnreachableAsync(HttpContext context, ProxyCall call, Exception exception, bool clientGone)
+    {
+        if (clientGone)
+        {
+            // The client left while the provider worked: it may have produced the whole answer, so charge the worst case.
+            call.Outcome = "client_disconnected";
+            call.ProducedBytes = -1;
+            return;
+        }
+
+        call.Outcome = "upstream_error";
+        var timedOut = exception is OperationCanceledException;
+        ProxyLog.UpstreamUnreachable(logger, call.WorkspaceId, timedOut, exception);
+        await OpenAiError.WriteAsync(
+            context,
+            timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+            OpenAiError.Upstream,
+            timedOut ? "The model provider did not answer in time; nothing was charged." : "The model provider could not be reached; nothing was charged.",
+            code: timedOut ? "upstream_timeout" : "upstream_unreachable");
+    }
+
+    private async Task<string?> SealPromptAsync(string workspaceId, ChatRequest request)
+    {
+        var sealedPrompt = await grains.GetGrain<IWorkspaceKeyGrain>(workspaceId).EncryptAsync(new EncryptRequest(ProxyAudit.PromptPurpose, [.. request.Body.Span]));
+        return Convert.ToBase64String(sealedPrompt.Ciphertext.AsSpan());
+    }
+
+    private static async Task<byte[]> ReadSmallAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return [];
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        // The body limit (RequestBodyLimitMiddleware and Kestrel) already bounds what arrives here.
+        if (request.ContentLength is { } length and <= int.MaxValue)
+        {
+            var buffer = new byte[length];
+            await request.Body.ReadExactlyAsync(buffer, cancellationToken);
+            return buffer;
+        }
+
+        var writer = new ArrayBufferWriter<byte>(4096);
+        int read;
+        while ((read = await request.Body.ReadAsync(writer.GetMemory(4096), cancellationToken)) > 0)
+        {
+            writer.Advance(read);
+        }
+
+        return writer.WrittenMemory;
+    }
+
+    private static Task RejectAsync(HttpContext context, ProxyRejection rejection) =>
+        OpenAiError.WriteAsync(context, rejection.Status, rejection.Type, rejection.Message, rejection.Param, rejection.Code);
+}

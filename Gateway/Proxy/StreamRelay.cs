@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+
+namespace Platform.Gateway.Proxy;
+
+/// <summary>
+/// Relays a provider's server-sent events to the client as they arrive, reading the usage chunk on the way. The
+/// proxy asked for that chunk (<see cref="UpstreamBody"/>); a client that did not ask does not get it, as OpenAI would
+/// not send it. If the client goes, the provider's stream is dropped at once, so nothing more is produced, and the call
+/// is charged for what came until then.
+/// </summary>
+internal sealed class StreamRelay(ILogger<StreamRelay> logger)
+{
+    private static readonly byte[] DataPrefix = "data:"u8.ToArray();
+    private static readonly byte[] Done = "[DONE]"u8.ToArray();
+
+    public async Task RelayAsync(HttpContext context, ProxyCall call, HttpResponseMessage response)
+    {
+        var client = context.Response;
+        client.StatusCode = StatusCodes.Status200OK;
+        client.ContentType = "text/event-stream";
+        client.Headers.CacheControl = "no-cache";
+        client.Headers["X-Accel-Buffering"] = "no";
+        await client.StartAsync(context.RequestAborted);
+
+        var aborted = context.RequestAborted;
+        var source = PipeReader.Create(await response.Content.ReadAsStreamAsync(aborted), new StreamPipeReaderOptions(leaveOpen: false));
+        try
+        {
+            while (true)
+            {
+                ReadResult read;
+                try
+                {
+                    read = await source.ReadAsync(aborted);
+                }
+                catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+                {
+                    call.Outcome = "client_disconnected";
+                    return;
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException)
+                {
+                    await BrokenAsync(context, call, ex);
+                    return;
+                }
+
+                var buffer = read.Buffer;
+                while (TryReadLine(ref buffer, out var line))
+                {
+                    if (!await HandleLineAsync(context, call, line))
+                    {
+                        call.Outcome = "client_disconnected";
+                        return;
+                    }
+                }
+
+                source.AdvanceTo(buffer.Start, buffer.End);
+                if (read.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            await source.CompleteAsync();
+        }
+    }
+
+    private async Task BrokenAsync(HttpContext context, ProxyCall call, Exception exception)
+    {
+        call.Outcome = "upstream_failed_midway";
+        ProxyLog.StreamBroken(logger, call.WorkspaceId, call.ProducedBytes, exception);
+        try
+        {
+            await OpenAiError.WriteAsync(context, StatusCodes.Status502BadGateway, OpenAiError.Upstream, "The model provider's stream broke off.", code: "upstream_failed");
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The client is gone too; the charge is settled all the same.
+        }
+    }
+
+    /// <summary>Handles one line of the provider's stream; false when the client has gone.</summary>
+    private static async ValueTask<bool> HandleLineAsync(HttpContext context, ProxyCall call, ReadOnlySequence<byte> sequence)
+    {
+        var line = sequence.IsSingleSegment ? sequence.FirstSpan.ToArray() : sequence.ToArray();
+        if (!line.AsSpan().StartsWith(DataPrefix))
+        {
+            // Blank separators, comments and other fields: the relay writes whole events itself.
+            return true;
+        }
+
+        var data = line.AsSpan(DataPrefix.Length).TrimStart((byte)' ');
+        if (!data.SequenceEqual(Done) && Inspect(call, data))
+        {
+            return true;
+        }
+
+        try
+        {
+            var output = context.Response.BodyWriter;
+            output.Write("data: "u8);
+            output.Write(data);
+            output.Write("\n\n"u8);
+            var flushed = await output.FlushAsync(context.RequestAborted);
+            return !flushed.IsCanceled && !flushed.IsCompleted;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads usage and produced text from a chunk; true when the chunk is the usage chunk the client did not ask for.</summary>
+    private static bool Inspect(ProxyCall call, ReadOnlySpan<byte> chunk)
+    {
+        if (ReportedUsage.TryRead(chunk, out var usage, out var noChoices))
+        {
+            call.Usage = usage;
+            if (noChoices && !call.Request.ClientWantsUsage)
+            {
+                return true;
+            }
+        }
+
+        call.ProducedBytes += ProducedBytes(chunk);
+        return false;
+    }
+
+    /// <summary>The UTF-8 length of the text a chunk adds: content, refusals and tool-call arguments of every choice.</summary>
+    private static long ProducedBytes(ReadOnlySpan<byte> chunk)
+    {
+        long produced = 0;
+        var reader = new Utf8JsonReader(chunk);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName
+                    && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("refusal"u8) || reader.ValueTextEquals("arguments"u8)))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        produced += reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A malformed chunk is relayed as it is; the provider's count, or the reservation, settles the call.
+        }
+
+        return produced;
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var end = buffer.PositionOf((byte)'\n');
+        if (end is null)
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.Slice(0, end.Value);
+        if (line.Length > 0 && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r')
+        {
+            line = line.Slice(0, line.Length - 1);
+        }
+
+        buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
+        return true;
+    }
+}

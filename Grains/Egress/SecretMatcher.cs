@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Text;
+
+using Platform.Grains.Interfaces.Egress;
+
+namespace Platform.Grains.Egress;
+
+/// <summary>
+/// Finds any of a workspace's secret values in outgoing text, written plainly or in the encodings a leak would use
+/// (base64, base64url, hex in either case, percent-encoding). Every form is searched at once with one
+/// <see cref="SearchValues{T}"/>, so a scan costs about as much as reading the text. Values shorter than
+/// <see cref="MinimumLength"/> bytes are not searched: they would match ordinary text and block harmless requests.
+/// </summary>
+public sealed class SecretMatcher
+{
+    /// <summary>The shortest value searched, in bytes.</summary>
+    public const int MinimumLength = 8;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly SearchValues<string>? _any;
+    private readonly Dictionary<string, EgressFinding> _forms;
+
+    private SecretMatcher(Dictionary<string, EgressFinding> forms)
+    {
+        _forms = forms;
+        _any = forms.Count == 0 ? null : SearchValues.Create([.. forms.Keys], StringComparison.Ordinal);
+    }
+
+    /// <summary>A matcher that finds nothing.</summary>
+    public static SecretMatcher Empty { get; } = new([]);
+
+    /// <summary>Builds a matcher for <paramref name="secrets"/>: a label (never printed with the value) and the value's bytes.</summary>
+    public static SecretMatcher Create(IEnumerable<(string Label, byte[] Value)> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        var forms = new Dictionary<string, EgressFinding>(StringComparer.Ordinal);
+        foreach (var (label, value) in secrets)
+        {
+            if (value.Length < MinimumLength)
+            {
+                continue;
+            }
+
+            if (TryText(value) is { } text)
+            {
+                forms.TryAdd(text, new EgressFinding(label, "plain"));
+                var escaped = Uri.EscapeDataString(text);
+                if (escaped != text)
+                {
+                    forms.TryAdd(escaped, new EgressFinding(label, "url"));
+                }
+            }
+
+            // Padding is dropped: a value inside a longer base64 text has none, and its prefix still identifies it.
+            var base64 = Convert.ToBase64String(value).TrimEnd('=');
+            forms.TryAdd(base64, new EgressFinding(label, "base64"));
+            forms.TryAdd(base64.Replace('+', '-').Replace('/', '_'), new EgressFinding(label, "base64url"));
+            forms.TryAdd(Convert.ToHexStringLower(value), new EgressFinding(label, "hex"));
+            forms.TryAdd(Convert.ToHexString(value), new EgressFinding(label, "hex"));
+        }
+
+        return new SecretMatcher(forms);
+    }
+
+    /// <summary>The first secret found in <paramref name="text"/>, or <see langword="null"/>.</summary>
+    public EgressFinding? Find(ReadOnlySpan<char> text)
+    {
+        if (_any is null)
+        {
+            return null;
+        }
+
+        var at = text.IndexOfAny(_any);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        // SearchValues says where, not which; the longest form starting there is the one that matched.
+        EgressFinding? found = null;
+        var length = 0;
+        foreach (var (form, finding) in _forms)
+        {
+            if (form.Length > length && text[at..].StartsWith(form, StringComparison.Ordinal))
+            {
+                found = finding;
+                length = form.Length;
+            }
+        }
+
+        return found;
+    }
+
+    private static string? TryText(byte[] value)
+    {
+        try
+        {
+            var text = StrictUtf8.GetString(value);
+            return text.Any(char.IsControl) ? null : text;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}
