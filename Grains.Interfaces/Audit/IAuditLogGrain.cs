@@ -7,13 +7,15 @@ namespace Platform.Grains.Interfaces.Audit;
 /// </summary>
 public interface IAuditLogGrain : IGrainWithStringKey
 {
-    /// <summary>Appends a record durably and returns the entry as chained (sequence, time, hashes).</summary>
+    /// <summary>Appends a record and returns the entry as chained (sequence, time, hashes) once it is durable.</summary>
     Task<AuditEntry> AppendAsync(AuditRecord record);
 
     /// <summary>
     /// Chains a record at once (its sequence and hash are fixed now) and writes it with the next batch instead of before
     /// returning: for the model proxy, which audits every call and must not pay a storage round trip for each. Reads and
-    /// verification wait for pending entries, so a reader always sees what was appended before it asked.
+    /// verification wait for pending entries, so a reader always sees what was appended before it asked. The record is
+    /// validated like <see cref="AppendAsync"/>'s; but if writing its batch fails, this caller is not told (it has
+    /// returned): the failure is logged and the entry is lost. That is the accepted cost of not waiting for storage.
     /// </summary>
     [AlwaysInterleave]
     Task AppendDeferredAsync(AuditRecord record);
