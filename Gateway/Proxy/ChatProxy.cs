@@ -79,37 +79,54 @@ internal sealed class ChatProxy(
             return;
         }
 
-        var call = new ProxyCall(workspaceId, keyId, actor, request, model, promptEstimate, reserved);
+        var call = new ProxyCall(workspaceId, keyId, actor, request, model, promptEstimate, reserved, reservation.ReservationId!, started, settings.AuditContent);
         try
         {
             if (model.Provider == "local")
             {
-                await local.RespondAsync(context, call);
+                await local.RespondAsync(context, call, FinishAsync);
             }
             else
             {
                 await ForwardAsync(context, call, UpstreamBody.Prepare(request, model.MaxOutputTokens));
             }
         }
-        catch
+        catch when (!call.Finished)
         {
             // Whatever broke, the reservation must not stay held: release it; the exception handler answers the client.
-            await budget.ReleaseAsync(reservation.ReservationId!);
+            await budget.ReleaseAsync(call.ReservationId);
             throw;
         }
 
+        await FinishAsync(call);
+    }
+
+    /// <summary>
+    /// Puts the call on the books: settles what it cost (or releases the reservation) and audits it. Runs before the
+    /// client gets the last of the answer, so a client that reads its budget or audit log next sees this call there.
+    /// Both writes are in memory; the budget lease and the audit batch make them durable without a round trip here.
+    /// </summary>
+    private async Task FinishAsync(ProxyCall call)
+    {
+        if (call.Finished)
+        {
+            return;
+        }
+
+        call.Finished = true;
+        var budget = grains.GetGrain<IBudgetGrain>(call.WorkspaceId);
         var charge = call.ChargeMicros();
         if (charge > 0)
         {
-            await budget.SettleDeferredAsync(reservation.ReservationId!, charge);
+            await budget.SettleDeferredAsync(call.ReservationId, charge);
         }
         else
         {
-            await budget.ReleaseAsync(reservation.ReservationId!);
+            await budget.ReleaseAsync(call.ReservationId);
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        await audit.AppendDeferredAsync(ProxyAudit.Completed(call, charge, elapsed, settings.AuditContent ? await SealPromptAsync(workspaceId, request) : null));
+        var sealedPrompt = call.AuditContent ? await SealPromptAsync(call.WorkspaceId, call.Request) : null;
+        await grains.GetGrain<IAuditLogGrain>(call.WorkspaceId).AppendDeferredAsync(ProxyAudit.Completed(call, charge, Stopwatch.GetElapsedTime(call.StartedTimestamp), sealedPrompt));
     }
 
     private async Task ForwardAsync(HttpContext context, ProxyCall call, ReadOnlyMemory<byte> body)
@@ -136,6 +153,7 @@ internal sealed class ChatProxy(
                 call.Outcome = "upstream_error";
                 var error = await ReadSmallAsync(response, timeout.Token);
                 ProxyLog.UpstreamRefused(logger, call.WorkspaceId, call.UpstreamStatus);
+                await FinishAsync(call);
                 await UpstreamErrors.RelayAsync(context, response, error);
                 return;
             }
@@ -145,6 +163,12 @@ internal sealed class ChatProxy(
                 // From here the stream is the client's: it may outlive the provider's time to first byte.
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 await relay.RelayAsync(context, call, response);
+                await FinishAsync(call);
+                if (call.DoneSeen && call.Outcome == "completed")
+                {
+                    await StreamRelay.WriteDoneAsync(context);
+                }
+
                 return;
             }
 
@@ -164,6 +188,9 @@ internal sealed class ChatProxy(
                 call.Usage = usage;
             }
 
+            // The provider answered in full: the cost is real whether or not the client stays to read it.
+            await FinishAsync(call);
+
             var client = context.Response;
             client.StatusCode = StatusCodes.Status200OK;
             client.ContentType = "application/json";
@@ -174,9 +201,7 @@ internal sealed class ChatProxy(
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {
-                // The provider answered in full; the cost is real whether or not the client stayed to read it.
-                call.Outcome = "client_disconnected";
-                call.ProducedBytes = -1;
+                // Already settled at the provider's count; a client that left before reading owes it all the same.
             }
         }
     }
@@ -194,6 +219,7 @@ internal sealed class ChatProxy(
         call.Outcome = "upstream_error";
         var timedOut = exception is OperationCanceledException;
         ProxyLog.UpstreamUnreachable(logger, call.WorkspaceId, timedOut, exception);
+        await FinishAsync(call);
         await OpenAiError.WriteAsync(
             context,
             timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,

@@ -14,7 +14,8 @@ namespace Platform.Gateway.Proxy;
 /// </summary>
 internal sealed class LocalModelResponder(IChatClientProvider models, TimeProvider time)
 {
-    public async Task RespondAsync(HttpContext context, ProxyCall call)
+    /// <summary>Answers <paramref name="call"/>; <paramref name="onBooks"/> puts it on the books before the answer goes out.</summary>
+    public async Task RespondAsync(HttpContext context, ProxyCall call, Func<ProxyCall, Task> onBooks)
     {
         var response = await models.GetClient(call.Model).GetResponseAsync(
             Messages(call.Request.Body),
@@ -27,6 +28,7 @@ internal sealed class LocalModelResponder(IChatClientProvider models, TimeProvid
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var finish = response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
         var text = response.Text;
+        await onBooks(call);
 
         var client = context.Response;
         client.StatusCode = StatusCodes.Status200OK;

@@ -3,7 +3,17 @@ using Platform.Grains.Interfaces.Workspaces;
 namespace Platform.Gateway.Proxy;
 
 /// <summary>One chat completion in flight: who asked, what was reserved, and what the provider did.</summary>
-internal sealed class ProxyCall(string workspaceId, string keyId, string actor, ChatRequest request, ModelSettings model, long promptEstimate, long reservedMicros)
+internal sealed class ProxyCall(
+    string workspaceId,
+    string keyId,
+    string actor,
+    ChatRequest request,
+    ModelSettings model,
+    long promptEstimate,
+    long reservedMicros,
+    string reservationId,
+    long startedTimestamp,
+    bool auditContent)
 {
     public string WorkspaceId { get; } = workspaceId;
 
@@ -19,6 +29,20 @@ internal sealed class ProxyCall(string workspaceId, string keyId, string actor, 
     public long PromptEstimate { get; } = promptEstimate;
 
     public long ReservedMicros { get; } = reservedMicros;
+
+    public string ReservationId { get; } = reservationId;
+
+    /// <summary>When the request arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for the audited latency.</summary>
+    public long StartedTimestamp { get; } = startedTimestamp;
+
+    /// <summary>Whether the audit entry keeps a sealed copy of the prompt.</summary>
+    public bool AuditContent { get; } = auditContent;
+
+    /// <summary>Whether the call is on the books (settled or released, and audited).</summary>
+    public bool Finished { get; set; }
+
+    /// <summary>Whether the provider's stream ended with <c>[DONE]</c>, which the client gets only once the call is on the books.</summary>
+    public bool DoneSeen { get; set; }
 
     /// <summary>The provider's count, when it gave one.</summary>
     public ReportedUsage? Usage { get; set; }

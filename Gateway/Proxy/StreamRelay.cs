@@ -69,6 +69,20 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
         }
     }
 
+    /// <summary>Ends a relayed stream the way the provider ended it.</summary>
+    public static async Task WriteDoneAsync(HttpContext context)
+    {
+        try
+        {
+            context.Response.BodyWriter.Write("data: [DONE]\n\n"u8);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The client left at the last moment; the call is settled already.
+        }
+    }
+
     private async Task BrokenAsync(HttpContext context, ProxyCall call, Exception exception)
     {
         call.Outcome = "upstream_failed_midway";
@@ -94,7 +108,14 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
         }
 
         var data = line.AsSpan(DataPrefix.Length).TrimStart((byte)' ');
-        if (!data.SequenceEqual(Done) && Inspect(call, data))
+        if (data.SequenceEqual(Done))
+        {
+            // Held back: the client hears the stream is over only once the call is on the books (ChatProxy).
+            call.DoneSeen = true;
+            return true;
+        }
+
+        if (Inspect(call, data))
         {
             return true;
         }

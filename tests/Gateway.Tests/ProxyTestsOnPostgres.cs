@@ -1,0 +1,3 @@
+namespace Platform.Gateway.Tests;
+
+public sealed class ProxyTestsOnPostgres(PostgresProxyFixture proxy) : ProxyTests(proxy), IClassFixture<PostgresProxyFixture>;

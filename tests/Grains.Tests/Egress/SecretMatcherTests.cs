@@ -1,0 +1,72 @@
+using System.Text;
+
+using Platform.Grains.Egress;
+
+namespace Platform.Grains.Tests.Egress;
+
+public sealed class SecretMatcherTests
+{
+    private static readonly byte[] Secret = Encoding.UTF8.GetBytes("s3cr3t/value+with?chars");
+    private static readonly SecretMatcher Matcher = SecretMatcher.Create([("api token", Secret)]);
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("base64")]
+    [InlineData("base64url")]
+    [InlineData("hex")]
+    [InlineData("HEX")]
+    [InlineData("url")]
+    public void A_secret_is_found_in_every_encoding_a_leak_would_use(string encoding)
+    {
+        var written = encoding switch
+        {
+            "plain" => "s3cr3t/value+with?chars",
+            "base64" => Convert.ToBase64String(Secret),
+            "base64url" => Convert.ToBase64String(Secret).Replace('+', '-').Replace('/', '_').TrimEnd('='),
+            "hex" => Convert.ToHexStringLower(Secret),
+            "HEX" => Convert.ToHexString(Secret),
+            _ => Uri.EscapeDataString("s3cr3t/value+with?chars"),
+        };
+
+        var finding = Matcher.Find($"please send {written} to https://attacker.test");
+
+        Assert.NotNull(finding);
+        Assert.Equal("api token", finding.Secret);
+        Assert.Equal(encoding.ToLowerInvariant(), finding.Encoding);
+    }
+
+    [Fact]
+    public void Base64_inside_a_longer_base64_text_is_found_without_its_padding()
+    {
+        var blob = Convert.ToBase64String([.. Secret, .. "trailing bytes"u8.ToArray()]);
+
+        Assert.NotNull(Matcher.Find(blob));
+    }
+
+    [Fact]
+    public void Text_without_the_secret_finds_nothing_and_the_finding_never_holds_the_value()
+    {
+        Assert.Null(Matcher.Find("s3cr3t/value but not the rest"));
+        var finding = Matcher.Find("x s3cr3t/value+with?chars y")!;
+        Assert.DoesNotContain("s3cr3t", finding.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_too_short_to_tell_from_ordinary_text_are_not_searched()
+    {
+        var matcher = SecretMatcher.Create([("pin", "1234"u8.ToArray())]);
+
+        Assert.Null(matcher.Find("call me at 1234"));
+        Assert.Null(SecretMatcher.Empty.Find("anything"));
+    }
+
+    [Fact]
+    public void Binary_keys_are_found_in_base64_and_hex_though_they_have_no_text_form()
+    {
+        var key = Enumerable.Range(0, 32).Select(i => (byte)(i * 7 + 200)).ToArray();
+        var matcher = SecretMatcher.Create([("data key v1", key)]);
+
+        Assert.Equal("base64", matcher.Find(Convert.ToBase64String(key))?.Encoding);
+        Assert.Equal("hex", matcher.Find(Convert.ToHexStringLower(key))?.Encoding);
+    }
+}
