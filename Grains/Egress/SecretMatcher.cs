@@ -52,10 +52,12 @@ public sealed class SecretMatcher
                 }
             }
 
-            // Padding is dropped: a value inside a longer base64 text has none, and its prefix still identifies it.
-            var base64 = Convert.ToBase64String(value).TrimEnd('=');
-            forms.TryAdd(base64, new EgressFinding(label, "base64"));
-            forms.TryAdd(base64.Replace('+', '-').Replace('/', '_'), new EgressFinding(label, "base64url"));
+            foreach (var base64 in Base64Forms(value))
+            {
+                forms.TryAdd(base64, new EgressFinding(label, "base64"));
+                forms.TryAdd(base64.Replace('+', '-').Replace('/', '_'), new EgressFinding(label, "base64url"));
+            }
+
             forms.TryAdd(Convert.ToHexStringLower(value), new EgressFinding(label, "hex"));
             forms.TryAdd(Convert.ToHexString(value), new EgressFinding(label, "hex"));
         }
@@ -90,6 +92,28 @@ public sealed class SecretMatcher
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The characters that encode <paramref name="value"/> whatever surrounds it in a longer base64 text: it may start at
+    /// any of the three byte offsets of a 3-byte group, and the characters it shares with its neighbours' bytes (at
+    /// both ends) depend on them, so only the ones made of its own bits are searched.
+    /// </summary>
+    private static IEnumerable<string> Base64Forms(byte[] value)
+    {
+        // Offset k: k bytes before the value in its first group; the first 0, 2 or 3 characters carry those bytes' bits.
+        int[] skip = [0, 2, 3];
+        for (var offset = 0; offset < 3; offset++)
+        {
+            var padded = new byte[offset + value.Length];
+            value.CopyTo(padded, offset);
+            var encoded = Convert.ToBase64String(padded);
+            var end = 4 * (padded.Length / 3);
+            if (end - skip[offset] >= MinimumLength)
+            {
+                yield return encoded[skip[offset]..end];
+            }
+        }
     }
 
     private static string? TryText(byte[] value)

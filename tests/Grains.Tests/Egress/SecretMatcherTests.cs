@@ -35,12 +35,16 @@ public sealed class SecretMatcherTests
         Assert.Equal(encoding.ToLowerInvariant(), finding.Encoding);
     }
 
-    [Fact]
-    public void Base64_inside_a_longer_base64_text_is_found_without_its_padding()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Base64_inside_a_longer_base64_text_is_found_at_any_byte_offset(int before)
     {
-        var blob = Convert.ToBase64String([.. Secret, .. "trailing bytes"u8.ToArray()]);
+        var blob = Convert.ToBase64String([.. Enumerable.Repeat((byte)0xA5, before), .. Secret, .. "trailing bytes"u8.ToArray()]);
 
-        Assert.NotNull(Matcher.Find(blob));
+        Assert.Equal("base64", Matcher.Find($"data:image/png;base64,{blob}")?.Encoding);
     }
 
     [Fact]
