@@ -1,21 +1,29 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 using Platform.Grains.Audit;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Silo;
+using Platform.Silo.Journal;
 using Platform.Testing;
 
 namespace Platform.Grains.Tests.Audit;
 
 /// <summary>
 /// The audit log grain through the runtime, against a real store. Each test starts its own silos over one store, as two
-/// machines (or a restarted process) would share it, and tampers with rows directly in the database.
+/// machines (or a restarted process) would share it, and tampers with rows directly in the database. Tests of deferred
+/// appends wrap the store's journal in a <see cref="ControlledJournal"/> to hold or fail its calls at a chosen moment.
 /// </summary>
 public abstract class AuditLogTests
 {
     private const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    // The runtime's "collected idle activations" message and the audit log's "writing a batch failed" message.
+    private const int CollectedEventId = 1004;
+    private const int FlushFailedEventId = 4401;
 
     /// <summary>Registers the store under test; every call within one test reaches the same data.</summary>
     protected abstract Task<Action<IServiceCollection>> StoreAsync();
@@ -386,10 +394,297 @@ public abstract class AuditLogTests
         Assert.True((await logB.VerifyAsync()).Valid);
     }
 
+    [Fact]
+    public async Task Deferred_and_durable_appends_made_concurrently_form_one_contiguous_chain_holding_each_record_once()
+    {
+        await using var silo = await StartAsync();
+        var workspace = NewWorkspace();
+
+        // Every 41st call is durable: 50 of 2,050, spread through the deferred ones.
+        var results = await Task.WhenAll(Enumerable.Range(0, 2050).Select(i => Task.Run(async () =>
+        {
+            var log = silo.Grains.GetGrain<IAuditLogGrain>(workspace);
+            if (i % 41 == 40)
+            {
+                return await log.AppendAsync(Record("tool.call", $"durable {i}", ("n", $"{i}")));
+            }
+
+            await log.AppendDeferredAsync(Record("model.call", $"deferred {i}", ("n", $"{i}")));
+            return null;
+        }, TestContext.Current.CancellationToken)));
+
+        var log = silo.Grains.GetGrain<IAuditLogGrain>(workspace);
+        var stored = await ReadAllAsync(log);
+        Assert.Equal(Enumerable.Range(1, 2050).Select(static i => (long)i), stored.Select(static e => e.Sequence));
+        Assert.Equal(Enumerable.Range(0, 2050), stored.Select(static e => int.Parse(e.Details["n"], CultureInfo.InvariantCulture)).Order());
+        Assert.Equal(50, stored.Count(static e => e.Kind == "tool.call"));
+        var durable = results.OfType<AuditEntry>().ToList();
+        Assert.Equal(50, durable.Count);
+        foreach (var entry in durable)
+        {
+            AssertSame(entry, stored[(int)entry.Sequence - 1]);
+        }
+
+        Assert.Equal(new AuditVerification(true, 2050, null, null), await log.VerifyAsync());
+    }
+
+    [Fact]
+    public async Task Appends_arriving_while_an_activation_loads_its_tip_share_that_one_load_and_chain_onto_it()
+    {
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        AuditEntry last;
+        await using (var first = await StartAsync(store))
+        {
+            var log = first.Grains.GetGrain<IAuditLogGrain>(workspace);
+            await log.AppendAsync(Record("member.added", "member 1"));
+            last = await log.AppendAsync(Record("member.added", "member 2"));
+        }
+
+        await using var silo = await StartControlledAsync(store);
+        var journal = Journal(silo);
+        var again = silo.Grains.GetGrain<IAuditLogGrain>(workspace);
+        journal.HoldLastSequenceReads();
+        var durable = again.AppendAsync(Record("key.created", "durable first"));
+        await journal.LastSequenceReadReached;
+        var deferred = Enumerable.Range(1, 20).Select(i => again.AppendDeferredAsync(Record("model.call", $"deferred {i}"))).ToList();
+        journal.ReleaseLastSequenceReads();
+        await Task.WhenAll([durable, .. deferred]);
+
+        Assert.Equal(1, journal.LastSequenceReads);
+        var stored = (await again.ReadAsync(0, 100)).Entries;
+        Assert.Equal(Enumerable.Range(1, 23).Select(static i => (long)i), stored.Select(static e => e.Sequence));
+        Assert.Equal(last.Hash, stored[2].PreviousHash);
+        AssertSame(await durable, stored[(int)(await durable).Sequence - 1]);
+        Assert.Equal(new AuditVerification(true, 23, null, null), await again.VerifyAsync());
+    }
+
+    [Fact]
+    public async Task Deferred_appends_made_while_a_batch_is_written_share_the_next_journal_append()
+    {
+        await using var silo = await StartControlledAsync();
+        var journal = Journal(silo);
+        var workspace = NewWorkspace();
+        var log = silo.Grains.GetGrain<IAuditLogGrain>(workspace);
+
+        journal.Hold();
+        await log.AppendDeferredAsync(Record("model.call", "call 0"));
+        await journal.Reached;
+        await Task.WhenAll(Enumerable.Range(1, 199).Select(i => Task.Run(
+            () => silo.Grains.GetGrain<IAuditLogGrain>(workspace).AppendDeferredAsync(Record("model.call", $"call {i}")),
+            TestContext.Current.CancellationToken)));
+        journal.Release();
+
+        var page = await log.ReadAsync(0, 1000);
+        Assert.Equal(200, page.Entries.Length);
+        Assert.Equal(200, page.Entries.Select(static e => e.Summary).Distinct().Count());
+        Assert.Equal([1, 199], journal.Appends);
+        Assert.Equal(new AuditVerification(true, 200, null, null), await log.VerifyAsync());
+    }
+
+    [Fact]
+    public async Task A_read_right_after_deferred_appends_waits_for_their_batch_and_sees_them_all()
+    {
+        await using var silo = await StartControlledAsync();
+        var journal = Journal(silo);
+        var log = silo.Grains.GetGrain<IAuditLogGrain>(NewWorkspace());
+
+        journal.Hold();
+        for (var i = 1; i <= 50; i++)
+        {
+            await log.AppendDeferredAsync(Record("model.call", $"call {i}"));
+        }
+
+        var read = log.ReadAsync(0, 100);
+        Assert.False(read.IsCompleted);
+        journal.Release();
+
+        var page = await read;
+        Assert.Equal(Enumerable.Range(1, 50).Select(static i => $"call {i}"), page.Entries.Select(static e => e.Summary));
+        Assert.Equal(50, page.LastSequence);
+
+        for (var i = 51; i <= 60; i++)
+        {
+            await log.AppendDeferredAsync(Record("model.call", $"call {i}"));
+        }
+
+        Assert.Equal(new AuditVerification(true, 60, null, null), await log.VerifyAsync());
+    }
+
+    [Fact]
+    public async Task Idle_collection_writes_the_pending_deferred_appends_before_the_activation_goes()
+    {
+        var logs = new CapturedLogs();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Silo:CollectionAge"] = "00:00:01",
+            ["Silo:CollectionQuantum"] = "00:00:01",
+        };
+        await using var silo = await StartControlledAsync(await StoreAsync(), logs, settings);
+        var journal = Journal(silo);
+        var log = silo.Grains.GetGrain<IAuditLogGrain>(NewWorkspace());
+
+        journal.Hold();
+        await log.AppendDeferredAsync(Record("model.call", "call 1"));
+        await journal.Reached;
+        for (var i = 2; i <= 100; i++)
+        {
+            await log.AppendDeferredAsync(Record("model.call", $"call {i}"));
+        }
+
+        // A flush is no request, so the activation is idle while its batch is held. A collection pass skips an activation
+        // that is still finishing a piece of work, so age it again until one pass takes it.
+        for (var pass = 0; !logs.Entries.Any(static e => e.EventId.Id == CollectedEventId); pass++)
+        {
+            Assert.True(pass < 1000, "The idle audit log was never collected.");
+            silo.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        // This read waits for the deactivation and then reaches a fresh activation, which knows only what storage holds.
+        var read = log.ReadAsync(0, 1000);
+        journal.Release();
+
+        var page = await read;
+        Assert.Equal(Enumerable.Range(1, 100).Select(static i => $"call {i}"), page.Entries.Select(static e => e.Summary));
+        Assert.Equal([1, 99], journal.Appends);
+        Assert.Equal(new AuditVerification(true, 100, null, null), await log.VerifyAsync());
+    }
+
+    [Fact]
+    public async Task Silo_shutdown_writes_the_pending_deferred_appends_and_the_next_silo_continues_the_chain()
+    {
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        await using (var first = await StartControlledAsync(store))
+        {
+            var journal = Journal(first);
+            var log = first.Grains.GetGrain<IAuditLogGrain>(workspace);
+            journal.Hold();
+            await log.AppendDeferredAsync(Record("model.call", "call 1"));
+            await journal.Reached;
+            for (var i = 2; i <= 100; i++)
+            {
+                await log.AppendDeferredAsync(Record("model.call", $"call {i}"));
+            }
+
+            var stopping = first.StopAsync(TestContext.Current.CancellationToken);
+            journal.Release();
+            await stopping;
+            Assert.Equal([1, 99], journal.Appends);
+        }
+
+        await using var second = await StartAsync(store);
+        var again = second.Grains.GetGrain<IAuditLogGrain>(workspace);
+        var next = await again.AppendAsync(Record("key.created", "after the restart"));
+
+        var stored = (await again.ReadAsync(0, 1000)).Entries;
+        Assert.Equal([.. Enumerable.Range(1, 100).Select(static i => $"call {i}"), "after the restart"], stored.Select(static e => e.Summary));
+        Assert.Equal(101, next.Sequence);
+        Assert.Equal(new AuditVerification(true, 101, null, null), await again.VerifyAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_batch_fails_the_durable_append_waiting_for_it_and_the_next_activation_continues_from_storage(bool storedAnyway)
+    {
+        var logs = new CapturedLogs();
+        await using var silo = await StartControlledAsync(await StoreAsync(), logs);
+        var journal = Journal(silo);
+        var workspace = NewWorkspace();
+        var log = silo.Grains.GetGrain<IAuditLogGrain>(workspace);
+        await log.AppendAsync(Record("key.created", "before"));
+
+        journal.Hold();
+        var waiting = log.AppendAsync(Record("key.created", "in the failed batch"));
+        await journal.Reached;
+        await log.AppendDeferredAsync(Record("model.call", "queued behind it"));
+        journal.Fail(new StorageUnavailableException("The journal is down."), storeFirst: storedAnyway);
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => waiting);
+        Assert.Equal("The journal is down.", error.Message);
+        var next = await log.AppendAsync(Record("key.created", "after"));
+
+        // Without an acknowledgement the activation cannot know whether storage kept the batch; the next one asks storage.
+        var stored = (await log.ReadAsync(0, 100)).Entries;
+        Assert.Equal(storedAnyway ? ["before", "in the failed batch", "after"] : ["before", "after"], stored.Select(static e => e.Summary));
+        Assert.Equal(stored.Length, next.Sequence);
+        Assert.Equal(stored[^2].Hash, next.PreviousHash);
+        Assert.Equal(new AuditVerification(true, stored.Length, null, null), await log.VerifyAsync());
+
+        var failure = Assert.Single(logs.Entries, static e => e.EventId.Id == FlushFailedEventId);
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains(workspace, failure.Message, StringComparison.Ordinal);
+        Assert.Contains("entries 2 to 3 (2 entries)", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("in the failed batch", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("queued behind it", failure.Message, StringComparison.Ordinal);
+        Assert.Same(error, failure.Exception);
+    }
+
+    [Fact]
+    public async Task A_deferred_append_on_a_stale_activation_is_refused_by_the_journal_and_its_reader_is_told()
+    {
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        await using var nodeA = await StartAsync(store);
+        await using var nodeB = await StartControlledAsync(store);
+        var journalB = Journal(nodeB);
+        var onA = nodeA.Grains.GetGrain<IAuditLogGrain>(workspace);
+        var onB = nodeB.Grains.GetGrain<IAuditLogGrain>(workspace);
+
+        var b1 = await onB.AppendAsync(Record("tool.call", "b1"));
+        var a1 = await onA.AppendAsync(Record("tool.call", "a1"));
+        journalB.Hold();
+        await onB.AppendDeferredAsync(Record("model.call", "b-lost"));
+        await journalB.Reached;
+        var read = onB.ReadAsync(0, 100);
+        journalB.Release();
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => read);
+        var b2 = await onB.AppendAsync(Record("tool.call", "b2"));
+
+        Assert.Equal((1L, 2L, 3L), (b1.Sequence, a1.Sequence, b2.Sequence));
+        Assert.Equal(a1.Hash, b2.PreviousHash);
+        Assert.Equal(["b1", "a1", "b2"], (await onA.ReadAsync(0, 100)).Entries.Select(static e => e.Summary));
+        Assert.Equal(new AuditVerification(true, 3, null, null), await onB.VerifyAsync());
+    }
+
     private async Task<SiloTestHost> StartAsync() => await StartAsync(await StoreAsync());
 
     private static Task<SiloTestHost> StartAsync(Action<IServiceCollection> store) =>
         SiloTestHost.StartAsync(typeof(AuditLogGrain).Assembly, store);
+
+    private async Task<SiloTestHost> StartControlledAsync() => await StartControlledAsync(await StoreAsync());
+
+    /// <summary>Starts a silo whose journal is a <see cref="ControlledJournal"/> over <paramref name="store"/>.</summary>
+    private static Task<SiloTestHost> StartControlledAsync(Action<IServiceCollection> store, CapturedLogs? logs = null, IDictionary<string, string?>? settings = null) =>
+        SiloTestHost.StartAsync(
+            typeof(AuditLogGrain).Assembly,
+            services =>
+            {
+                store(services);
+                ControlledJournal.Decorate(services);
+                logs?.AddTo(services);
+            },
+            settings);
+
+    private static ControlledJournal Journal(SiloTestHost silo) => (ControlledJournal)silo.Services.GetRequiredService<IJournalStorage>();
+
+    private static async Task<List<AuditEntry>> ReadAllAsync(IAuditLogGrain log)
+    {
+        var all = new List<AuditEntry>();
+        while (true)
+        {
+            var page = await log.ReadAsync(all.Count == 0 ? 0 : all[^1].Sequence, AuditLogGrain.MaxReadLimit);
+            if (page.Entries.IsEmpty)
+            {
+                return all;
+            }
+
+            all.AddRange(page.Entries);
+        }
+    }
 
     private static string NewWorkspace() => $"ws-{Guid.NewGuid():N}";
 
