@@ -5,12 +5,12 @@ namespace Platform.Grains.Tools;
 /// <summary>Tool log messages: ids, tool names and outcomes only, never arguments, results or recipients.</summary>
 internal static partial class ToolsLog
 {
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Workspace {WorkspaceId} run {RunId}: tool {Tool} succeeded")]
+    [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "Workspace {WorkspaceId} run {RunId}: tool {Tool} succeeded")]
     public static partial void ToolSucceeded(ILogger logger, string workspaceId, string runId, string tool);
 
-    [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId} run {RunId}: tool {Tool} refused: {Reason}")]
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId} run {RunId}: tool {Tool} refused: {Reason}")]
     public static partial void ToolRefused(ILogger logger, string workspaceId, string runId, string tool, string reason);
 
-    [LoggerMessage(EventId = 4303, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId} run {RunId}: tool {Tool} failed with {ErrorType}")]
+    [LoggerMessage(EventId = 4503, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId} run {RunId}: tool {Tool} failed with {ErrorType}")]
     public static partial void ToolFailed(ILogger logger, string workspaceId, string runId, string tool, string errorType);
 }
