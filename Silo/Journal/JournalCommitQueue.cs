@@ -26,7 +26,7 @@ internal sealed class JournalCommitQueue : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _applyBatch = applyBatch;
         _maxBatch = maxBatch;
-        _loop = Task.Run(RunAsync);
+        _loop = Storage.DedicatedThread.Start(Run, "platform-journal-commit");
     }
 
     /// <summary>Queues <paramref name="append"/>; its task completes once its outcome is durable.</summary>
@@ -47,11 +47,12 @@ internal sealed class JournalCommitQueue : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var reader = _channel.Reader;
         var batch = new List<PendingAppend>(_maxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        // Blocking is the point: this thread exists only to wait for work and commit it.
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             long bytes = 0;
             while (batch.Count < _maxBatch && bytes < MaxBatchBytes && reader.TryRead(out var append))
@@ -74,7 +75,7 @@ internal sealed class JournalCommitQueue : IAsyncDisposable
 
             try
             {
-                await _applyBatch(batch).ConfigureAwait(false);
+                _applyBatch(batch).GetAwaiter().GetResult();
             }
             catch (Exception ex)
             {

@@ -33,7 +33,7 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         _maxBatch = maxBatch;
         _providerName = providerName;
         _metrics = metrics;
-        _loop = Task.Run(RunAsync);
+        _loop = DedicatedThread.Start(Run, "platform-storage-commit");
     }
 
     /// <summary>The <see cref="IGrainStorage.WriteAsync"/> contract for a provider built on this queue.</summary>
@@ -90,11 +90,12 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var reader = _channel.Reader;
         var batch = new List<PendingWrite>(_maxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        // Blocking is the point: this thread exists only to wait for work and commit it.
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             long bytes = 0;
             while (batch.Count < _maxBatch && bytes < MaxBatchBytes && reader.TryRead(out var write))
@@ -117,7 +118,7 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
 
             try
             {
-                await _applyBatch(batch).ConfigureAwait(false);
+                _applyBatch(batch).GetAwaiter().GetResult();
             }
             catch (Exception ex)
             {
