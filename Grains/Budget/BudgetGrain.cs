@@ -493,7 +493,8 @@ public sealed class BudgetGrain(
             State.SpentMicros,
             reserved,
             Math.Max(0, State.CapMicros - State.SpentMicros - reserved),
-            State.ThresholdsCrossed.ToImmutableSortedSet());
+            State.ThresholdsCrossed.ToImmutableSortedSet(),
+            WithheldMicros: 0);
     }
 
     private static string Micros(long value) => value.ToString(CultureInfo.InvariantCulture);
