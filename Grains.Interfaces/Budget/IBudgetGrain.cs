@@ -15,7 +15,7 @@ public interface IBudgetGrain : IGrainWithStringKey
     /// <summary>Sets the monthly cap; raising it lifts a hard stop at once.</summary>
     Task<BudgetStatus> SetCapAsync(long monthlyCapMicros, string actor);
 
-    /// <summary>Reserves <see cref="ReservationRequest.AmountMicros"/>, or refuses if spent + reserved + amount would pass a cap.</summary>
+    /// <summary>Reserves <see cref="ReservationRequest.AmountMicros"/>, or refuses if spent + reserved + withheld + amount would pass a cap.</summary>
     Task<ReservationResult> ReserveAsync(ReservationRequest request);
 
     /// <summary>Records the actual cost of a reservation durably (the ledger) and releases the rest.</summary>
@@ -32,6 +32,6 @@ public interface IBudgetGrain : IGrainWithStringKey
     /// <summary>Releases a reservation without spending (the call failed before it cost anything).</summary>
     Task<BudgetStatus> ReleaseAsync(string reservationId);
 
-    /// <summary>Settled spend of the current period, oldest first.</summary>
+    /// <summary>Settled spend of the current period, oldest first; a deferred settle appears once its batch is written.</summary>
     Task<LedgerPage> GetLedgerAsync(long afterSequence, int limit);
 }

@@ -13,25 +13,43 @@ namespace Platform.Grains.Budget;
 /// <summary>
 /// A workspace's monthly budget (key: workspace id).
 /// <para>
-/// Reserve touches memory only, so a model proxy can call it at thousands of requests per second; the grain's turn
-/// serializes reservations, so no interleaving passes a cap. Settle is durable before it returns: it appends a
-/// <see cref="LedgerEntry"/> to the journal stream <c>ledger/{workspace}</c>. The totals in grain state are a checkpoint
-/// of that ledger, written every <see cref="CheckpointEvery"/> settles, on every cap or threshold change and on
-/// deactivation; an activation replays the ledger beyond the checkpoint, so a crash between the ledger append and the
-/// state write never lowers spent below what Settle acknowledged. A crash loses open reservations only.
+/// Reserve works in memory, within a <em>lease</em>: a bound on this activation's open reservations and not yet written
+/// settles that is durable in grain state before any reservation it covers is granted. When a reservation does not fit,
+/// the lease first grows by one state write (by at least <see cref="LeaseSliceReservations"/> reservations of that size
+/// or 1/<see cref="LeaseSliceOfRoom"/> of what the cap leaves, never past the cap); every other reservation costs no
+/// storage round trip. The grain's turn serializes reservations, so no interleaving passes a cap.
 /// </para>
 /// <para>
-/// What thresholds measure: 50, 75 and 90 % compare <em>settled</em> spend with the cap, because reservations are
-/// worst-case estimates that mostly come back and warnings about them would cry wolf. 100 % ("exhausted") is reached
-/// when spent + reserved reaches the cap, the moment every new reservation is refused. Each is recorded once per period
-/// in state (so it is announced once even across restarts) and then audited as <c>budget.threshold</c> and published
-/// through <see cref="IBudgetEvents"/>. Raising the cap lifts the stop at once but does not re-arm crossed thresholds.
+/// Settled spend is recorded as <see cref="LedgerEntry"/> in the journal stream <c>ledger/{workspace}</c>. Both settles
+/// count in memory at once (status, caps, thresholds) and queue their entry; a background flush, a task of this
+/// activation that holds no turn and never writes grain state, appends everything queued in one append, one flush at a
+/// time. <see cref="SettleAsync"/> returns once the batch holding its entry is durable; <see cref="SettleDeferredAsync"/>
+/// returns without waiting, and until its batch is written the lease is what covers it. The totals in grain state are a
+/// checkpoint of the ledger, written every <see cref="CheckpointEvery"/> entries, when the lease grows, on every cap or
+/// threshold change and on deactivation; an activation replays the ledger beyond the checkpoint.
+/// </para>
+/// <para>
+/// What a crash costs: an activation that finds a lease still open (its predecessor crashed, or still runs on another
+/// machine) cannot know what was spent under it, so it withholds for the rest of the period whatever of the lease the
+/// ledger does not explain, and audits <c>budget.lease_withheld</c>. Budget becomes unavailable, spend never passes the
+/// cap; that also makes two activations of one workspace safe, since the old one cannot grow a lease the new one has
+/// replaced. Two gaps remain: the excess of a deferred settle over its reservation is covered only once its batch is
+/// written (milliseconds), and a failed ledger write deactivates the activation with its lease open, so its successor
+/// withholds. A clean deactivation writes the queue and closes the lease, so it withholds nothing; reservations still
+/// open then are dropped, as they always were: settling one later is refused and its cost is not counted.
+/// </para>
+/// <para>
+/// What thresholds measure: 50, 75 and 90 % compare <em>settled</em> spend (written or not) with the cap, because
+/// reservations are worst-case estimates that mostly come back and warnings about them would cry wolf. 100 %
+/// ("exhausted") is reached when spent + reserved + withheld reaches the cap, the moment every new reservation is
+/// refused. Each is recorded once per period in state (so it is announced once even across restarts) and then audited
+/// as <c>budget.threshold</c> and published through <see cref="IBudgetEvents"/>. Raising the cap lifts the stop at once
+/// but does not re-arm crossed thresholds.
 /// </para>
 /// <para>
 /// A reservation neither settled nor released within <see cref="BudgetRules.ReservationLifetime"/> is released on the
 /// next call, so a crashed caller cannot hold budget forever; settling it afterwards still records the cost, because
-/// the money was spent. This guarantee holds for one activation per workspace; across several machines the budget
-/// lease of the design brief is what keeps the sum of in-memory reservations under the cap.
+/// the money was spent.
 /// </para>
 /// </summary>
 public sealed class BudgetGrain(
@@ -44,12 +62,24 @@ public sealed class BudgetGrain(
     /// <summary>The most entries one <see cref="GetLedgerAsync"/> returns.</summary>
     public const int MaxLedgerLimit = 1000;
 
-    /// <summary>How many settles may pass between checkpoints, bounding what an activation replays.</summary>
-    public const int CheckpointEvery = 64;
+    /// <summary>How many ledger entries may be written between checkpoints, bounding what an activation replays (about one page).</summary>
+    public const int CheckpointEvery = 1000;
+
+    /// <summary>A lease grows by at least this many reservations of the size that made it grow.</summary>
+    public const int LeaseSliceReservations = 32;
+
+    /// <summary>A lease grows by at least this fraction (1/n) of what the cap leaves, so growth writes shrink geometrically.</summary>
+    public const int LeaseSliceOfRoom = 64;
 
     private const int JournalPageSize = 1000;
 
     private readonly ReservationBook _reservations = new();
+    private readonly PendingLedger _pending = new();
+    private Task _flush = Task.CompletedTask;
+    private Exception? _flushFailure;
+
+    // Ledger entries written since the lease was last written use it up: the lease bounds spend beyond its base sequence.
+    private long _writtenSinceLeaseBase;
     private int _uncheckpointed;
     private bool _dirty;
 
@@ -57,34 +87,61 @@ public sealed class BudgetGrain(
 
     private string Stream => $"ledger/{PrimaryKey}";
 
+    /// <summary>Spent this period: what the ledger holds plus settles still on their way to it.</summary>
+    private long SpentMicros => State.SpentMicros + _pending.MicrosIn(State.Period);
+
+    /// <summary>What the lease has to cover now: what the ledger took since its base, pending settles, open reservations.</summary>
+    private long LeaseUsedMicros => _writtenSinceLeaseBase + _pending.TotalMicros + _reservations.ReservedMicros;
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await ReplayLedgerAsync(cancellationToken);
-        if (RecordCrossings())
+        var writtenSinceLease = await ReplayLedgerAsync(cancellationToken);
+
+        // Crossings of the replayed period first, so a month that turned while nobody called still announces its own.
+        var crossed = RecordCrossings();
+        RollOver(time.GetUtcNow());
+        var withheld = WithholdOpenLease(writtenSinceLease);
+        crossed |= RecordCrossings();
+        if (crossed || withheld is not null)
         {
             await CheckpointAsync();
         }
 
-        RollOver(time.GetUtcNow());
+        if (withheld is { } w)
+        {
+            await AuditWithheldAsync(w.LeaseMicros, w.WrittenMicros, w.WithheldMicros);
+        }
+
         await AnnounceAsync();
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_uncheckpointed == 0 && !_dirty)
+        StartFlush();
+        await _flush;
+        if (_flushFailure is not null)
+        {
+            // Settles this activation acknowledged may be missing from the ledger, and memory may be stale: write nothing.
+            // The lease stays open in storage, so the next activation replays the ledger and withholds the rest.
+            return;
+        }
+
+        // Every settle is in the ledger now, so the lease closes. Reservations still open go with this activation, as they
+        // always have: a settle of one after this is refused as unknown, and its call's cost is not counted.
+        if (_uncheckpointed == 0 && !_dirty && State.LeaseMicros == 0)
         {
             return;
         }
 
         try
         {
-            await CheckpointAsync();
+            await CheckpointAsync(closingLease: true);
         }
         catch (Exception ex) when (ex is InconsistentStateException or StorageUnavailableException)
         {
-            // Nothing is lost: the ledger holds every settle and the next activation replays it.
+            // Nothing is lost: the ledger holds every settle, and a lease left open only withholds budget.
             BudgetLog.CheckpointFailed(logger, PrimaryKey, ex);
         }
     }
@@ -118,12 +175,18 @@ public sealed class BudgetGrain(
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Grants only within the durable lease. When the lease is used up it first grows by one state write, sized so
+    /// that growth writes are rare (<see cref="LeaseSliceReservations"/> reservations of this size, or
+    /// 1/<see cref="LeaseSliceOfRoom"/> of what the cap leaves, whichever is more); any other reservation touches memory only.
+    /// </remarks>
     public async Task<ReservationResult> ReserveAsync(ReservationRequest request)
     {
         BudgetRules.Validate(request);
         await MaintainAsync();
+        ThrowIfLedgerFailed();
 
-        var used = State.SpentMicros + _reservations.ReservedMicros;
+        var used = SpentMicros + State.WithheldMicros + _reservations.ReservedMicros;
         if (used + request.AmountMicros > State.CapMicros)
         {
             var remaining = Math.Max(0, State.CapMicros - used);
@@ -134,6 +197,17 @@ public sealed class BudgetGrain(
             && RunSpent(runId) + _reservations.ReservedByRun(runId) + request.AmountMicros > runCap)
         {
             return Refused(BudgetRules.RunCapReached(runCap));
+        }
+
+        // While this turn awaits a write only the background flush runs, and it moves spend from pending to the ledger
+        // without changing either sum checked above, so both checks still hold when the write returns.
+        if (LeaseUsedMicros + request.AmountMicros > State.LeaseMicros)
+        {
+            await ExtendLeaseAsync(request.AmountMicros);
+        }
+        else if (_uncheckpointed >= CheckpointEvery)
+        {
+            await CheckpointAsync();
         }
 
         var reservation = _reservations.Add(request.AmountMicros, request.Purpose, request.RunId, time.GetUtcNow() + BudgetRules.ReservationLifetime);
@@ -152,34 +226,23 @@ public sealed class BudgetGrain(
     /// <remarks>
     /// <paramref name="actualMicros"/> may exceed the reservation (an estimate is not a promise); the excess counts and
     /// may take spend past the cap, which then refuses every new reservation. 0 settles without a ledger entry.
-    /// A second settle of one reservation is refused with <see cref="InvalidOperationException"/>.
+    /// A second settle of one reservation is refused with <see cref="InvalidOperationException"/>. The entry goes into
+    /// the same batched ledger write as deferred settles; this call returns once that batch is durable.
     /// </remarks>
     public async Task<BudgetStatus> SettleAsync(string reservationId, long actualMicros)
     {
         BudgetRules.ValidateActual(actualMicros);
         await MaintainAsync();
-        var reservation = TakeForSettle(reservationId);
-        if (actualMicros == 0)
+        if (!SettleInMemory(reservationId, actualMicros))
         {
             return Status();
         }
 
-        var expected = State.LastLedgerSequence;
-        var entry = new LedgerEntry(expected + 1, time.GetUtcNow(), State.Period, reservation.Id, reservation.Purpose, reservation.RunId, actualMicros);
-        try
-        {
-            await journal.AppendAsync(Stream, expected, [LedgerEntryCodec.Encode(entry)]);
-        }
-        catch
-        {
-            // A conflict means another activation writes this ledger; an unavailable store leaves the outcome unknown.
-            // Either way memory may be wrong: the next call starts from a fresh activation that replays the ledger.
-            DeactivateOnIdle();
-            throw;
-        }
+        var written = _pending.WhenQueuedWritten();
+        StartFlush();
 
-        Apply(entry);
-        _uncheckpointed++;
+        // A failed write has already asked for deactivation; the next activation replays the ledger.
+        await written;
         if (RecordCrossings() || _uncheckpointed >= CheckpointEvery)
         {
             try
@@ -200,7 +263,36 @@ public sealed class BudgetGrain(
     }
 
     /// <inheritdoc />
-    public Task SettleDeferredAsync(string reservationId, long actualMicros) => SettleAsync(reservationId, actualMicros);
+    /// <remarks>
+    /// Validation and refusals are those of <see cref="SettleAsync"/>. The ledger entry is queued for the background
+    /// flush; the lease covers it until then. A crossed threshold is checkpointed and announced before returning.
+    /// </remarks>
+    public async Task SettleDeferredAsync(string reservationId, long actualMicros)
+    {
+        BudgetRules.ValidateActual(actualMicros);
+        await MaintainAsync();
+        if (!SettleInMemory(reservationId, actualMicros))
+        {
+            return;
+        }
+
+        StartFlush();
+        if (RecordCrossings())
+        {
+            try
+            {
+                await CheckpointAsync();
+            }
+            catch (Exception ex) when (ex is InconsistentStateException or StorageUnavailableException)
+            {
+                // The settle stands (queued, covered by the lease); the next activation re-records the crossing from the ledger.
+                BudgetLog.CheckpointFailed(logger, PrimaryKey, ex);
+                return;
+            }
+
+            await AnnounceAsync();
+        }
+    }
 
     /// <inheritdoc />
     /// <remarks>Releasing twice, or after expiry, is harmless; releasing a settled reservation is refused.</remarks>
@@ -256,6 +348,32 @@ public sealed class BudgetGrain(
         }
 
         return new LedgerPage(entries.ToImmutable(), State.LastLedgerSequence);
+    }
+
+    /// <summary>Settles a reservation in memory and queues its ledger entry; false when there is nothing to write (0).</summary>
+    private bool SettleInMemory(string reservationId, long actualMicros)
+    {
+        ThrowIfLedgerFailed();
+        var reservation = TakeForSettle(reservationId);
+        if (actualMicros == 0)
+        {
+            return false;
+        }
+
+        _pending.Add(new LedgerEntry(0, time.GetUtcNow(), State.Period, reservation.Id, reservation.Purpose, reservation.RunId, actualMicros));
+        return true;
+    }
+
+    /// <summary>
+    /// After a failed ledger write this activation is on its way out and its memory may be wrong; only a call admitted
+    /// before the failure can get here, and it must neither grow the lease nor queue behind a write that will not happen.
+    /// </summary>
+    private void ThrowIfLedgerFailed()
+    {
+        if (_flushFailure is not null)
+        {
+            throw new StorageUnavailableException("The budget ledger could not be written; this activation of the budget is going.", _flushFailure);
+        }
     }
 
     private OpenReservation TakeForSettle(string reservationId)
@@ -325,19 +443,38 @@ public sealed class BudgetGrain(
         State.Period = period;
         State.PeriodStartsAfterSequence = startsAfterSequence;
         State.SpentMicros = 0;
+        State.WithheldMicros = 0;
         State.ThresholdsCrossed.Clear();
         _dirty = true;
     }
 
-    private async Task ReplayLedgerAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the ledger beyond the checkpoint. When a lease is open it also reads back from the lease's base and returns
+    /// what the ledger took of the lease, per period; otherwise an empty map.
+    /// </summary>
+    private async Task<Dictionary<string, long>> ReplayLedgerAsync(CancellationToken cancellationToken)
     {
+        var checkpointed = State.LastLedgerSequence;
+        var leaseOpen = State.LeaseMicros > 0;
+        var writtenSinceLease = new Dictionary<string, long>(StringComparer.Ordinal);
+        var after = leaseOpen ? Math.Min(State.LeaseBaseSequence, checkpointed) : checkpointed;
         var replayed = 0;
         while (true)
         {
-            var rows = await journal.ReadAsync(Stream, State.LastLedgerSequence, JournalPageSize, cancellationToken);
+            var rows = await journal.ReadAsync(Stream, after, JournalPageSize, cancellationToken);
             foreach (var row in rows)
             {
                 var entry = LedgerEntryCodec.Decode(row.Sequence, row.Payload);
+                if (leaseOpen && row.Sequence > State.LeaseBaseSequence)
+                {
+                    writtenSinceLease[entry.Period] = writtenSinceLease.GetValueOrDefault(entry.Period) + entry.AmountMicros;
+                }
+
+                if (row.Sequence <= checkpointed)
+                {
+                    continue;
+                }
+
                 if (State.Period.Length == 0)
                 {
                     State.Period = entry.Period;
@@ -356,12 +493,62 @@ public sealed class BudgetGrain(
             {
                 break;
             }
+
+            after = rows[^1].Sequence;
         }
 
         if (replayed > 0)
         {
             _uncheckpointed += replayed;
             BudgetLog.LedgerReplayed(logger, PrimaryKey, replayed, State.LastLedgerSequence);
+        }
+
+        return writtenSinceLease;
+    }
+
+    /// <summary>
+    /// A lease still open when an activation starts belonged to one that did not close it: it crashed, or it is still
+    /// running elsewhere. Whatever of the lease the ledger does not explain may have been spent, so it is withheld for the
+    /// rest of the period. Only this period's entries explain anything: withholding too much costs budget, too little
+    /// could pass the cap.
+    /// </summary>
+    private (long LeaseMicros, long WrittenMicros, long WithheldMicros)? WithholdOpenLease(Dictionary<string, long> writtenSinceLease)
+    {
+        var lease = State.LeaseMicros;
+        if (lease == 0)
+        {
+            return null;
+        }
+
+        var written = writtenSinceLease.GetValueOrDefault(State.Period);
+        var withheld = Math.Max(0, lease - written);
+        State.WithheldMicros += withheld;
+        State.LeaseMicros = 0;
+        State.LeaseBaseSequence = State.LastLedgerSequence;
+        _writtenSinceLeaseBase = 0;
+        BudgetLog.LeaseWithheld(logger, PrimaryKey, lease, written, withheld, State.Period);
+        return (lease, written, withheld);
+    }
+
+    private async Task AuditWithheldAsync(long leaseMicros, long writtenMicros, long withheldMicros)
+    {
+        try
+        {
+            await GrainFactory.AuditAsync(
+                PrimaryKey,
+                "budget.lease_withheld",
+                "system",
+                $"Budget of {State.Period}: withheld {withheldMicros} micro-dollars because the previous activation left a lease of {leaseMicros} open and the ledger shows {writtenMicros} of it; {State.WithheldMicros} withheld this period",
+                ("period", State.Period),
+                ("lease_micros", Micros(leaseMicros)),
+                ("written_micros", Micros(writtenMicros)),
+                ("withheld_micros", Micros(withheldMicros)),
+                ("withheld_in_period_micros", Micros(State.WithheldMicros)));
+        }
+        catch (Exception ex)
+        {
+            // The withholding is durable and shows in every status; a missing audit line must not keep the budget down.
+            BudgetLog.LeaseWithheldAuditFailed(logger, PrimaryKey, withheldMicros, ex);
         }
     }
 
@@ -401,13 +588,13 @@ public sealed class BudgetGrain(
         var crossed = false;
         foreach (var percent in BudgetRules.WarningPercents)
         {
-            if ((Int128)State.SpentMicros * 100 >= (Int128)State.CapMicros * percent)
+            if ((Int128)SpentMicros * 100 >= (Int128)State.CapMicros * percent)
             {
                 crossed |= Cross(percent);
             }
         }
 
-        if (State.SpentMicros + _reservations.ReservedMicros >= State.CapMicros)
+        if (SpentMicros + State.WithheldMicros + _reservations.ReservedMicros >= State.CapMicros)
         {
             crossed |= Cross(BudgetRules.ExhaustedPercent);
         }
@@ -439,8 +626,9 @@ public sealed class BudgetGrain(
             try
             {
                 var status = Status();
+                var withheld = status.WithheldMicros > 0 ? $" + withheld {status.WithheldMicros}" : "";
                 var summary = next.Percent == BudgetRules.ExhaustedPercent
-                    ? $"Budget of {next.Period} exhausted: spent {status.SpentMicros} + reserved {status.ReservedMicros} reached the cap of {status.CapMicros} micro-dollars; new reservations are refused until the cap is raised"
+                    ? $"Budget of {next.Period} exhausted: spent {status.SpentMicros} + reserved {status.ReservedMicros}{withheld} reached the cap of {status.CapMicros} micro-dollars; new reservations are refused until the cap is raised"
                     : $"Budget of {next.Period} reached {next.Percent} %: spent {status.SpentMicros} of {status.CapMicros} micro-dollars";
                 await GrainFactory.GetGrain<IAuditLogGrain>(PrimaryKey).AppendAsync(Audit(
                     "budget.threshold",
@@ -450,7 +638,8 @@ public sealed class BudgetGrain(
                     ("period", next.Period),
                     ("cap_micros", Micros(status.CapMicros)),
                     ("spent_micros", Micros(status.SpentMicros)),
-                    ("reserved_micros", Micros(status.ReservedMicros))));
+                    ("reserved_micros", Micros(status.ReservedMicros)),
+                    ("withheld_micros", Micros(status.WithheldMicros))));
                 await (next.Percent == BudgetRules.ExhaustedPercent
                     ? events.ExhaustedAsync(PrimaryKey, next.Period, status)
                     : events.ThresholdCrossedAsync(PrimaryKey, next.Period, next.Percent, status));
@@ -473,27 +662,154 @@ public sealed class BudgetGrain(
         }
     }
 
-    private async Task CheckpointAsync()
+    /// <summary>
+    /// Starts the background flush unless one is running (it picks up whatever is queued before it stops). It is a task
+    /// of this activation, not a grain call: it holds no turn, and its continuations run between the pieces of turns.
+    /// </summary>
+    private void StartFlush()
     {
+        if (_flush.IsCompleted && _flushFailure is null && _pending.QueuedCount > 0)
+        {
+            _flush = FlushLedgerAsync();
+        }
+    }
+
+    /// <summary>
+    /// Writes queued ledger entries, all of them in one append, until none is left. It never writes grain state, so it
+    /// cannot race the turns' state writes; everything it changes in memory changes in one step after an append returns.
+    /// </summary>
+    private async Task FlushLedgerAsync()
+    {
+        while (_pending.QueuedCount > 0)
+        {
+            var batch = _pending.BeginWrite();
+            var expected = State.LastLedgerSequence;
+            var entries = new LedgerEntry[batch.Count];
+            var payloads = new ReadOnlyMemory<byte>[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                entries[i] = batch[i] with { Sequence = expected + i + 1 };
+                payloads[i] = LedgerEntryCodec.Encode(entries[i]);
+            }
+
+            try
+            {
+                await journal.AppendAsync(Stream, expected, payloads);
+            }
+            catch (Exception ex)
+            {
+                // A conflict means another activation writes this ledger; anything else leaves the outcome unknown. Either
+                // way memory may be wrong: deactivate without closing the lease, so the next activation replays the
+                // ledger and withholds what the lease covered beyond it.
+                _flushFailure = ex;
+                _pending.FailWrites(ex);
+                BudgetLog.LedgerWriteFailed(logger, PrimaryKey, entries.Length, ex);
+                DeactivateOnIdle();
+                return;
+            }
+
+            foreach (var entry in entries)
+            {
+                Apply(entry);
+                _writtenSinceLeaseBase += entry.AmountMicros;
+            }
+
+            _uncheckpointed += entries.Length;
+            _pending.EndWrite();
+        }
+    }
+
+    /// <summary>
+    /// Grows the lease so this reservation fits, by one state write before the grant. The new lease counts from the
+    /// ledger's current end and covers pending settles, open reservations and this one, plus a slice of headroom, but
+    /// never more than the cap leaves.
+    /// </summary>
+    private async Task ExtendLeaseAsync(long amountMicros)
+    {
+        var before = (Lease: State.LeaseMicros, Base: State.LeaseBaseSequence, Written: _writtenSinceLeaseBase);
+        var outstanding = _pending.TotalMicros + _reservations.ReservedMicros + amountMicros;
+        var room = Math.Max(0, State.CapMicros - State.SpentMicros - State.WithheldMicros);
+        var slice = Math.Max(LeaseSliceReservations * amountMicros, room / LeaseSliceOfRoom);
+        State.LeaseMicros = Math.Max(outstanding, Math.Min(room, outstanding + slice));
+        State.LeaseBaseSequence = State.LastLedgerSequence;
+        _writtenSinceLeaseBase = 0;
+        try
+        {
+            await WriteCheckpointAsync();
+        }
+        catch
+        {
+            // Storage may or may not hold the larger lease; memory keeps the one known to be durable, and the runtime
+            // deactivates this activation (a stale or unknown write), so nothing is granted on the strength of it.
+            State.LeaseMicros = before.Lease;
+            State.LeaseBaseSequence = before.Base;
+            _writtenSinceLeaseBase += before.Written;
+            throw;
+        }
+
+        BudgetLog.LeaseExtended(logger, PrimaryKey, State.LeaseMicros, State.LeaseBaseSequence);
+    }
+
+    /// <summary>Writes the checkpoint; the lease moves to the ledger's end on the way, or closes (0) when the activation ends.</summary>
+    private async Task CheckpointAsync(bool closingLease = false)
+    {
+        RebaseLease(closingLease);
+        await WriteCheckpointAsync();
+    }
+
+    /// <summary>
+    /// Restates the lease from the ledger's current end: what the ledger took since the old base is now in the totals,
+    /// so the lease shrinks by it (and to what the cap leaves, after a lower cap), but never below what is still open.
+    /// Recovery then reads less, and spent + withheld + lease stays within the cap in storage.
+    /// </summary>
+    private void RebaseLease(bool closing)
+    {
+        if (closing)
+        {
+            State.LeaseMicros = 0;
+        }
+        else
+        {
+            var outstanding = _pending.TotalMicros + _reservations.ReservedMicros;
+            var left = Math.Max(0, State.LeaseMicros - _writtenSinceLeaseBase);
+            var room = Math.Max(0, State.CapMicros - State.SpentMicros - State.WithheldMicros);
+            State.LeaseMicros = Math.Max(outstanding, Math.Min(left, room));
+        }
+
+        State.LeaseBaseSequence = State.LastLedgerSequence;
+        _writtenSinceLeaseBase = 0;
+    }
+
+    /// <summary>
+    /// Writes grain state. Only turns and activation steps call this, so two writes never overlap. The state is serialized
+    /// when the write starts, in the same step as the changes before it; the flush may apply entries during the await,
+    /// so only what was counted before the write is marked as checkpointed.
+    /// </summary>
+    private async Task WriteCheckpointAsync()
+    {
+        var covered = _uncheckpointed;
         await budget.WriteStateAsync();
-        _uncheckpointed = 0;
+        _uncheckpointed -= covered;
         _dirty = false;
     }
 
-    private long RunSpent(string runId) => State.Runs.TryGetValue(runId, out var run) ? run.SpentMicros : 0;
+    private long RunSpent(string runId) => (State.Runs.TryGetValue(runId, out var run) ? run.SpentMicros : 0) + _pending.ByRun(runId);
 
     private ReservationResult Refused(string refusal) => new(false, null, refusal, Status());
 
     private BudgetStatus Status()
     {
+        var spent = SpentMicros;
         var reserved = _reservations.ReservedMicros;
+        var withheld = State.WithheldMicros;
         return new BudgetStatus(
             State.Period,
             State.CapMicros,
-            State.SpentMicros,
+            spent,
             reserved,
-            Math.Max(0, State.CapMicros - State.SpentMicros - reserved),
-            State.ThresholdsCrossed.ToImmutableSortedSet());
+            Math.Max(0, State.CapMicros - spent - reserved - withheld),
+            State.ThresholdsCrossed.ToImmutableSortedSet(),
+            withheld);
     }
 
     private static string Micros(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -19,4 +19,16 @@ internal static partial class BudgetLog
 
     [LoggerMessage(EventId = 4305, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: reservation {ReservationId} settled {AmountMicros} micro-dollars after it had expired")]
     public static partial void SettledAfterExpiry(ILogger logger, string workspaceId, string reservationId, long amountMicros);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Error, Message = "Workspace {WorkspaceId}: writing {Count} ledger entries failed; deactivating with the budget lease open, so the next activation replays the ledger and withholds the rest")]
+    public static partial void LedgerWriteFailed(ILogger logger, string workspaceId, int count, Exception exception);
+
+    [LoggerMessage(EventId = 4307, Level = LogLevel.Debug, Message = "Workspace {WorkspaceId}: budget lease extended to {LeaseMicros} micro-dollars beyond ledger sequence {BaseSequence}")]
+    public static partial void LeaseExtended(ILogger logger, string workspaceId, long leaseMicros, long baseSequence);
+
+    [LoggerMessage(EventId = 4308, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: found a budget lease of {LeaseMicros} micro-dollars left open, {WrittenMicros} of it in the ledger; withheld {WithheldMicros} micro-dollars of {Period}")]
+    public static partial void LeaseWithheld(ILogger logger, string workspaceId, long leaseMicros, long writtenMicros, long withheldMicros, string period);
+
+    [LoggerMessage(EventId = 4309, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: auditing {WithheldMicros} micro-dollars withheld for an open lease failed; the amount stays withheld")]
+    public static partial void LeaseWithheldAuditFailed(ILogger logger, string workspaceId, long withheldMicros, Exception exception);
 }

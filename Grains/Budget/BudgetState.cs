@@ -1,9 +1,10 @@
 namespace Platform.Grains.Budget;
 
 /// <summary>
-/// What a budget grain persists: the cap and this period's running totals. The ledger (journal <c>ledger/{workspace}</c>)
-/// is the durable record of spend; these totals are a checkpoint of it up to <see cref="LastLedgerSequence"/>, and an
-/// activation replays whatever the ledger holds beyond that. Reservations are not here: they live in memory only.
+/// What a budget grain persists: the cap, this period's running totals and the budget lease. The ledger (journal
+/// <c>ledger/{workspace}</c>) is the durable record of spend; these totals are a checkpoint of it up to
+/// <see cref="LastLedgerSequence"/>, and an activation replays whatever the ledger holds beyond that. Reservations and
+/// settles not yet in the ledger live in memory; <see cref="LeaseMicros"/> is the durable bound on them.
 /// </summary>
 public sealed class BudgetState
 {
@@ -12,7 +13,7 @@ public sealed class BudgetState
     /// <summary>The period the totals belong to (<c>yyyy-MM</c>); empty before the first call.</summary>
     public string Period { get; set; } = "";
 
-    /// <summary>Settled spend in <see cref="Period"/>.</summary>
+    /// <summary>Settled spend in <see cref="Period"/> that the ledger holds up to <see cref="LastLedgerSequence"/>.</summary>
     public long SpentMicros { get; set; }
 
     /// <summary>The last ledger sequence included in the totals.</summary>
@@ -20,6 +21,22 @@ public sealed class BudgetState
 
     /// <summary>The last ledger sequence of earlier periods, so reading this period's ledger skips them.</summary>
     public long PeriodStartsAfterSequence { get; set; }
+
+    /// <summary>
+    /// The budget lease: an upper bound, written before it is used, of what the activation may have reserved or settled
+    /// beyond the ledger entries up to <see cref="LeaseBaseSequence"/>. Ledger entries after that sequence use it up.
+    /// 0 when no activation holds one; an activation that finds it above 0 withholds what the ledger does not explain.
+    /// </summary>
+    public long LeaseMicros { get; set; }
+
+    /// <summary>The ledger sequence <see cref="LeaseMicros"/> was measured from.</summary>
+    public long LeaseBaseSequence { get; set; }
+
+    /// <summary>
+    /// Budget withheld in <see cref="Period"/> because an earlier activation's lease was not closed: spend that may have
+    /// happened without reaching the ledger. It only grows within a period and resets with the next one.
+    /// </summary>
+    public long WithheldMicros { get; set; }
 
     /// <summary>Thresholds (50, 75, 90, 100) crossed in <see cref="Period"/>; each is announced once.</summary>
     public SortedSet<int> ThresholdsCrossed { get; set; } = [];

@@ -120,7 +120,7 @@ public abstract class BudgetGrainTests
         await SpendAsync(budget, 500);
         var ledger = await budget.GetLedgerAsync(0, 100);
 
-        Assert.Equal(new BudgetStatus("2026-02", 1_000, 0, 0, 1_000, []), february);
+        Assert.Equal(new BudgetStatus("2026-02", 1_000, 0, 0, 1_000, [], 0), february);
         Assert.Empty(emptyLedger.Entries);
         Assert.Equal(1, emptyLedger.LastSequence);
         var entry = Assert.Single(ledger.Entries);
@@ -303,7 +303,7 @@ public abstract class BudgetGrainTests
 
         Assert.False(refused.Granted);
         Assert.Equal(BudgetRules.OutOfBudget, refused.Refusal);
-        Assert.Equal(new BudgetStatus("2026-01", 0, 0, 0, 0, []), refused.Status);
+        Assert.Equal(new BudgetStatus("2026-01", 0, 0, 0, 0, [], 0), refused.Status);
         Assert.Empty(await ThresholdAuditsAsync(silo, workspace));
     }
 

@@ -14,7 +14,7 @@ public sealed class PublishedBudgetEventsTests
         var bus = new Recording();
         var time = new ManualTimeProvider();
         var announcer = new PublishedBudgetEvents(bus, time);
-        var status = new BudgetStatus("2026-01", 1_000, 750, 0, 250, [50, 75]);
+        var status = new BudgetStatus("2026-01", 1_000, 750, 0, 250, [50, 75], 0);
 
         await announcer.ThresholdCrossedAsync("wsa", "2026-01", 75, status);
         await announcer.ExhaustedAsync("wsa", "2026-01", status with { SpentMicros = 1_000, RemainingMicros = 0 });
