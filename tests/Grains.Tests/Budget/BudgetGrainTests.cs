@@ -1,11 +1,14 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 using Microsoft.Extensions.DependencyInjection;
 
 using Platform.Grains.Budget;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
+using Platform.Silo;
 using Platform.Silo.Journal;
+using Platform.Silo.Storage;
 using Platform.Testing;
 
 namespace Platform.Grains.Tests.Budget;
@@ -17,6 +20,9 @@ namespace Platform.Grains.Tests.Budget;
 public abstract class BudgetGrainTests
 {
     private static readonly DateTimeOffset January = new(2026, 1, 10, 12, 0, 0, TimeSpan.Zero);
+
+    // Only for waits that would hang if the behaviour under test broke; nothing is timed by it.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -328,14 +334,276 @@ public abstract class BudgetGrainTests
         Assert.Equal(silo.Time.GetUtcNow(), rest.Entries[0].At);
     }
 
+    [Fact]
+    public async Task Of_a_thousand_concurrent_reserve_and_deferred_settle_pairs_exactly_one_hundred_are_granted_and_the_ledger_holds_exactly_them()
+    {
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        ReservationResult[] results;
+        await using (var silo = await StartAsync(store))
+        {
+            await Budget(silo, workspace).SetCapAsync(100_000, "user:owner");
+
+            results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => Task.Run(async () =>
+            {
+                var budget = Budget(silo, workspace);
+                var reserved = await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"));
+                if (reserved.Granted)
+                {
+                    await budget.SettleDeferredAsync(reserved.ReservationId!, 1_000);
+                }
+
+                return reserved;
+            }, Ct)));
+
+            var status = await Budget(silo, workspace).GetStatusAsync();
+            Assert.Equal((100_000L, 0L, 0L), (status.SpentMicros, status.ReservedMicros, status.RemainingMicros));
+        }
+
+        await using var restarted = await StartAsync(store);
+        var after = await Budget(restarted, workspace).GetStatusAsync();
+        var ledger = await Budget(restarted, workspace).GetLedgerAsync(0, 1000);
+
+        var granted = results.Where(static r => r.Granted).Select(static r => r.ReservationId!).ToArray();
+        Assert.Equal(100, granted.Length);
+        Assert.All(results.Where(static r => !r.Granted), static r => Assert.Equal(BudgetRules.OutOfBudget, r.Refusal));
+        Assert.Equal((100_000L, 0L, 0L), (after.SpentMicros, after.ReservedMicros, after.WithheldMicros));
+        Assert.Equal(granted.Order(StringComparer.Ordinal), ledger.Entries.Select(static e => e.ReservationId).Order(StringComparer.Ordinal));
+        Assert.All(ledger.Entries, static e => Assert.Equal(1_000, e.AmountMicros));
+        Assert.Equal(Enumerable.Range(1, 100).Select(static n => (long)n), ledger.Entries.Select(static e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Deferred_settles_count_at_once_return_before_their_ledger_write_and_are_written_in_batches()
+    {
+        const int Settles = 200;
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        var (silo, gate) = await StartGatedAsync(store);
+        BudgetStatus counted;
+        LedgerPage unwritten;
+        await using (silo)
+        {
+            var budget = Budget(silo, workspace);
+            await budget.SetCapAsync(1_000_000, "user:owner");
+            var reservations = new List<string>();
+            for (var i = 0; i < Settles; i++)
+            {
+                reservations.Add((await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"))).ReservationId!);
+            }
+
+            // With the ledger write held, every deferred settle still returns: none waits for storage.
+            gate.Hold();
+            await Task.WhenAll(reservations.Select(id => Task.Run(() => Budget(silo, workspace).SettleDeferredAsync(id, 700), Ct))).WaitAsync(Patience, Ct);
+            counted = await budget.GetStatusAsync();
+            unwritten = await budget.GetLedgerAsync(0, 1000);
+            gate.Release();
+        }
+
+        await using var restarted = await StartAsync(store);
+        var after = await Budget(restarted, workspace).GetStatusAsync();
+        var ledger = await Budget(restarted, workspace).GetLedgerAsync(0, 1000);
+
+        Assert.Equal((140_000L, 0L, 860_000L), (counted.SpentMicros, counted.ReservedMicros, counted.RemainingMicros));
+        Assert.Empty(unwritten.Entries);
+        Assert.InRange(gate.LedgerAppends, 1, Settles - 1);
+        Assert.Equal(Settles, ledger.Entries.Length);
+        Assert.Equal((140_000L, 0L), (after.SpentMicros, after.WithheldMicros));
+    }
+
+    [Fact]
+    public async Task A_thousand_reservations_write_state_only_when_the_lease_grows()
+    {
+        const int Calls = 1000;
+        CountingGrainStorage? storage = null;
+        var workspace = NewWorkspace();
+        await using var silo = await StartAsync(await StoreAsync(), watch: services => services.Decorate<IGrainStorage>(inner => storage = new CountingGrainStorage(inner)));
+        var budget = Budget(silo, workspace);
+        await budget.SetCapAsync(10_000_000, "user:owner");
+        var before = storage!.Writes(workspace, "budget");
+
+        for (var i = 0; i < Calls; i++)
+        {
+            var reserved = await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"));
+            Assert.True(reserved.Granted, reserved.Refusal);
+            await budget.SettleDeferredAsync(reserved.ReservationId!, 1_000);
+        }
+
+        var writes = storage.Writes(workspace, "budget") - before;
+
+        // Each growth makes room for at least 32 reservations of this size, so 1,000 need at most 32 growths.
+        Assert.InRange(writes, 1, Calls / BudgetGrain.LeaseSliceReservations);
+        Assert.Equal(1_000_000, (await budget.GetStatusAsync()).SpentMicros);
+    }
+
+    [Fact]
+    public async Task After_a_crash_the_next_activation_withholds_what_the_lease_covered_so_remaining_never_exceeds_what_the_old_one_left()
+    {
+        const long Cap = 100_000;
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        var (crashed, gate) = await StartGatedAsync(store);
+        BudgetStatus old;
+        BudgetStatus recovered;
+        ReservationResult rest;
+        ReservationResult beyond;
+        ImmutableArray<AuditEntry> audits;
+        try
+        {
+            var budget = Budget(crashed, workspace);
+            await budget.SetCapAsync(Cap, "user:owner");
+
+            // More than one lease's worth reaches the ledger first, so the lease has had to grow since it was first written.
+            for (var i = 0; i < 40; i++)
+            {
+                await SpendAsync(budget, 1_000);
+            }
+
+            // Then the process dies with three deferred settles not yet in the ledger and two calls still in flight.
+            gate.Hold();
+            var inFlight = new List<string>();
+            for (var i = 0; i < 5; i++)
+            {
+                inFlight.Add((await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"))).ReservationId!);
+            }
+
+            foreach (var id in inFlight.Take(3))
+            {
+                await budget.SettleDeferredAsync(id, 700).WaitAsync(Patience, Ct);
+            }
+
+            old = await budget.GetStatusAsync();
+
+            // A restarted process (or a second machine) activates the budget while the old activation never closed its lease.
+            await using var fresh = await StartAsync(store);
+            recovered = await Budget(fresh, workspace).GetStatusAsync();
+            rest = await Budget(fresh, workspace).ReserveAsync(new ReservationRequest(recovered.RemainingMicros, "proxy.chat_completion"));
+            beyond = await Budget(fresh, workspace).ReserveAsync(new ReservationRequest(1, "proxy.chat_completion"));
+            audits = await LeaseAuditsAsync(fresh, workspace);
+        }
+        finally
+        {
+            gate.Fail(LedgerGate.Crash());
+            await crashed.DisposeAsync();
+        }
+
+        await using var later = await StartAsync(store);
+        var afterwards = await Budget(later, workspace).GetStatusAsync();
+
+        Assert.Equal((42_100L, 2_000L), (old.SpentMicros, old.ReservedMicros));
+        Assert.Equal(40_000, recovered.SpentMicros);
+        Assert.True(recovered.SpentMicros + recovered.WithheldMicros >= old.SpentMicros + old.ReservedMicros, $"withheld {recovered.WithheldMicros} does not cover what the old activation spent or reserved");
+        Assert.InRange(recovered.RemainingMicros, 0, Cap - old.SpentMicros - old.ReservedMicros);
+        Assert.True(rest.Granted, rest.Refusal);
+        Assert.False(beyond.Granted);
+        var audit = Assert.Single(audits);
+        Assert.Equal("system", audit.Actor);
+        Assert.Equal(Micros(recovered.WithheldMicros), audit.Details["withheld_micros"]);
+        Assert.Equal(recovered.WithheldMicros, long.Parse(audit.Details["lease_micros"], CultureInfo.InvariantCulture) - long.Parse(audit.Details["written_micros"], CultureInfo.InvariantCulture));
+        Assert.Contains(Micros(recovered.WithheldMicros), audit.Summary, StringComparison.Ordinal);
+        Assert.Equal((recovered.WithheldMicros, 40_000L), (afterwards.WithheldMicros, afterwards.SpentMicros));
+        Assert.Single(await LeaseAuditsAsync(later, workspace));
+    }
+
+    [Fact]
+    public async Task A_clean_deactivation_closes_the_lease_and_the_next_activation_withholds_nothing()
+    {
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        await using (var first = await StartAsync(store))
+        {
+            var budget = Budget(first, workspace);
+            await budget.SetCapAsync(100_000, "user:owner");
+            for (var i = 0; i < 10; i++)
+            {
+                var reserved = await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"));
+                await budget.SettleDeferredAsync(reserved.ReservationId!, 600);
+            }
+        }
+
+        await using var second = await StartAsync(store);
+        var status = await Budget(second, workspace).GetStatusAsync();
+
+        Assert.Equal((6_000L, 0L, 0L, 94_000L), (status.SpentMicros, status.ReservedMicros, status.WithheldMicros, status.RemainingMicros));
+        Assert.Empty(await LeaseAuditsAsync(second, workspace));
+        Assert.Equal(10, (await Budget(second, workspace).GetLedgerAsync(0, 100)).Entries.Length);
+    }
+
+    [Fact]
+    public async Task A_durable_settle_returns_only_once_its_ledger_entry_is_written()
+    {
+        var workspace = NewWorkspace();
+        var (silo, gate) = await StartGatedAsync(await StoreAsync());
+        await using (silo)
+        {
+            var budget = Budget(silo, workspace);
+            await budget.SetCapAsync(10_000, "user:owner");
+            var reserved = await budget.ReserveAsync(new ReservationRequest(500, "run.model_call", "run-1"));
+
+            gate.Hold();
+            var settle = budget.SettleAsync(reserved.ReservationId!, 400);
+            await gate.Held.WaitAsync(Patience, Ct);
+            var returnedEarly = settle.IsCompleted;
+            gate.Release();
+            var settled = await settle;
+            var stored = await silo.Services.GetRequiredService<IJournalStorage>().ReadAsync($"ledger/{workspace}", 0, 10, Ct);
+
+            Assert.False(returnedEarly);
+            Assert.Equal(400, settled.SpentMicros);
+            var entry = LedgerEntryCodec.Decode(Assert.Single(stored).Sequence, stored[0].Payload);
+            Assert.Equal((reserved.ReservationId, 400L, "run-1"), (entry.ReservationId, entry.AmountMicros, entry.RunId));
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_ledger_write_fails_the_durable_settle_and_the_next_activation_withholds_the_lease_instead_of_trusting_memory()
+    {
+        const long Cap = 100_000;
+        var workspace = NewWorkspace();
+        var (silo, gate) = await StartGatedAsync(await StoreAsync());
+        await using (silo)
+        {
+            var budget = Budget(silo, workspace);
+            await budget.SetCapAsync(Cap, "user:owner");
+            var deferred = await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"));
+            var durable = await budget.ReserveAsync(new ReservationRequest(1_000, "run.model_call"));
+
+            gate.Hold();
+            await budget.SettleDeferredAsync(deferred.ReservationId!, 800).WaitAsync(Patience, Ct);
+            await gate.Held.WaitAsync(Patience, Ct);
+            var settle = budget.SettleAsync(durable.ReservationId!, 500);
+            gate.Fail(new StorageUnavailableException("disk gone"));
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => settle);
+
+            // The failed activation is gone: the next call meets one that replayed the (empty) ledger.
+            var status = await budget.GetStatusAsync();
+
+            Assert.Equal(0, status.SpentMicros);
+            Assert.InRange(status.RemainingMicros, 0, Cap - 800 - 500);
+            Assert.Single(await LeaseAuditsAsync(silo, workspace));
+            await Assert.ThrowsAsync<ArgumentException>(() => budget.SettleAsync(durable.ReservationId!, 500));
+        }
+    }
+
     private async Task<SiloTestHost> StartAsync() => await StartAsync(await StoreAsync());
 
-    private static Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, ManualTimeProvider? time = null) =>
+    private static Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, ManualTimeProvider? time = null, Action<IServiceCollection>? watch = null) =>
         SiloTestHost.StartAsync(typeof(BudgetGrain).Assembly, services =>
         {
             store(services);
+            watch?.Invoke(services);
             services.AddBudget();
         }, time: time ?? new ManualTimeProvider(January));
+
+    private static async Task<(SiloTestHost Silo, LedgerGate Gate)> StartGatedAsync(Action<IServiceCollection> store)
+    {
+        LedgerGate? gate = null;
+        var silo = await StartAsync(store, watch: services => services.Decorate<IJournalStorage>(journal => gate = new LedgerGate(journal)));
+
+        // The silo resolves its journal at start-up (the audit log and budget grains get it injected on activation).
+        _ = silo.Services.GetRequiredService<IJournalStorage>();
+        return (silo, gate!);
+    }
 
     private static IBudgetGrain Budget(SiloTestHost silo, string workspace) => silo.Grains.GetGrain<IBudgetGrain>(workspace);
 
@@ -346,10 +614,15 @@ public abstract class BudgetGrainTests
         await budget.SettleAsync(reserved.ReservationId!, micros);
     }
 
+    private static async Task<ImmutableArray<AuditEntry>> LeaseAuditsAsync(SiloTestHost silo, string workspace) =>
+        (await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 1000, "budget.lease_withheld")).Entries;
+
     private static async Task<ImmutableArray<int>> ThresholdAuditsAsync(SiloTestHost silo, string workspace) =>
         (await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 1000, "budget.threshold")).Entries
-            .Select(static e => int.Parse(e.Details["percent"], System.Globalization.CultureInfo.InvariantCulture))
+            .Select(static e => int.Parse(e.Details["percent"], CultureInfo.InvariantCulture))
             .ToImmutableArray();
+
+    private static string Micros(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string NewWorkspace() => $"ws-{Guid.NewGuid():N}";
 }
