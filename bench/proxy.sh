@@ -45,6 +45,13 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / h
 # Portkey is started (and stopped) by compare.sh; sample its CPU while it lives so the last sample is its total.
 ( while sleep 0.5; do p=$(pgrep -f 'gateway/build/start-server.js' | head -1 || true); [ -n "$p" ] && cpu_seconds "$p" >"$work/portkey.cpu.tmp" && mv "$work/portkey.cpu.tmp" "$work/portkey.cpu"; done ) & pids+=($!)
 
+# Warm up (JIT tiers, connection pools) so the figures are the steady state, not the first seconds of a fresh process.
+command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
+(PORT=18080 node "$(dirname "$compare")/fake-upstream.js" & echo $! >"$work/warm.pid"; wait) &
+for _ in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:18080/ && break; sleep 0.1; done
+AUTH="$key" wrk -t1 -c16 -d8s -s "$(dirname "$compare")/chat.lua" "$base/v1/chat/completions" >/dev/null
+kill "$(cat "$work/warm.pid")" 2>/dev/null || true; sleep 0.5
+
 platform_cpu_before=$(cpu_seconds "$platform_pid")
 PLATFORM_URL="$base/v1/chat/completions" PLATFORM_KEY="$key" bash "$compare" | tee "$work/compare.out"
 platform_cpu=$(awk -v a="$platform_cpu_before" -v b="$(cpu_seconds "$platform_pid")" 'BEGIN{printf "%.3f", b - a}')

@@ -27,6 +27,12 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         };
         if (Proxy.OpenAiError.Applies(httpContext))
         {
+            if (httpContext.RequestAborted.IsCancellationRequested)
+            {
+                // The client is gone (it closed the connection mid-request): there is nobody to answer.
+                return true;
+            }
+
             // The OpenAI clients read only their own error shape; an unexpected failure is a 500 with no detail there too.
             var (code, message) = status == 0 ? (StatusCodes.Status500InternalServerError, "The platform failed to handle the request.") : (status, detail);
             await Proxy.OpenAiError.WriteAsync(httpContext, code, code >= 500 ? Proxy.OpenAiError.Server : Proxy.OpenAiError.InvalidRequest, message);

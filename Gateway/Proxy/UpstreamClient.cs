@@ -23,6 +23,9 @@ internal sealed class UpstreamClient(IOptions<OpenAIModelOptions> models) : IDis
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+
+        // No W3C trace headers to the provider: they cost time per call and would tell a third party about our traces.
+        ActivityHeadersPropagator = null,
     }, disposeHandler: true);
 
     private readonly ConcurrentDictionary<string, Uri> _endpoints = new(StringComparer.Ordinal);

@@ -63,6 +63,8 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, IL
     // The flush loop; it never faults, because it hands every failure to the batch's waiters instead.
     private Task _flushing = Task.CompletedTask;
 
+    private readonly FlushWindow _window = new(FlushWindow.Default);
+
     private string Stream => $"audit/{PrimaryKey}";
 
     /// <inheritdoc />
@@ -77,6 +79,7 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, IL
         var (entry, written) = Chain(record);
 
         // Batches are written in order, so once this one is stored every entry chained before it is too.
+        _window.Hurry();
         await written;
         return entry;
     }
@@ -105,6 +108,7 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, IL
         // No request runs now, so nothing new is chained. The runtime bounds this wait by its deactivation timeout; if it
         // gives up, a successor may load the tip while this flush still writes, and the journal refuses one of their
         // appends as a conflict, so the chain still cannot fork.
+        _window.Hurry();
         return _flushing;
     }
 
@@ -115,6 +119,7 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, IL
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxReadLimit);
         var filter = string.IsNullOrEmpty(kindPrefix) ? null : kindPrefix;
+        _window.Hurry();
         await _newestWritten;
 
         var entries = ImmutableArray.CreateBuilder<AuditEntry>(limit);
@@ -153,6 +158,7 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, IL
     /// <remarks><see cref="AuditVerification.EntriesChecked"/> counts the stored entries examined, the broken one included.</remarks>
     public async Task<AuditVerification> VerifyAsync()
     {
+        _window.Hurry();
         await _newestWritten;
 
         // Taken now: deferred appends may be chained and written while the pages are read, which is no evidence of loss.
@@ -317,8 +323,10 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, IL
     /// <summary>Writes everything queued in one journal append, again and again until nothing is queued.</summary>
     private async Task FlushAsync()
     {
-        // Requests already waiting for this activation run first and chain into this batch rather than the next.
+        // Requests already waiting for this activation run first and chain into this batch rather than the next; with
+        // nobody waiting for durability, calls of the next few milliseconds join it too.
         await Task.Yield();
+        await _window.WaitAsync();
         while (_queued.Count > 0)
         {
             var batch = _queued;

@@ -76,6 +76,7 @@ public sealed class BudgetGrain(
     private readonly ReservationBook _reservations = new();
     private readonly PendingLedger _pending = new();
     private Task _flush = Task.CompletedTask;
+    private readonly FlushWindow _window = new(FlushWindow.Default);
     private Exception? _flushFailure;
 
     // Ledger entries written since the lease was last written use it up: the lease bounds spend beyond its base sequence.
@@ -119,6 +120,7 @@ public sealed class BudgetGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _window.Hurry();
         StartFlush();
         await _flush;
         if (_flushFailure is not null)
@@ -239,6 +241,7 @@ public sealed class BudgetGrain(
         }
 
         var written = _pending.WhenQueuedWritten();
+        _window.Hurry();
         StartFlush();
 
         // A failed write has already asked for deactivation; the next activation replays the ledger.
@@ -680,6 +683,8 @@ public sealed class BudgetGrain(
     /// </summary>
     private async Task FlushLedgerAsync()
     {
+        // With nobody waiting for durability, settles of the next few milliseconds join this batch.
+        await _window.WaitAsync();
         while (_pending.QueuedCount > 0)
         {
             var batch = _pending.BeginWrite();

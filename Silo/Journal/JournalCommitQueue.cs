@@ -52,7 +52,7 @@ internal sealed class JournalCommitQueue : IAsyncDisposable
         var reader = _channel.Reader;
         var batch = new List<PendingAppend>(_maxBatch);
         // Blocking is the point: this thread exists only to wait for work and commit it.
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (Storage.DedicatedThread.Wait(reader.WaitToReadAsync().AsTask()))
         {
             long bytes = 0;
             while (batch.Count < _maxBatch && bytes < MaxBatchBytes && reader.TryRead(out var append))
@@ -75,7 +75,7 @@ internal sealed class JournalCommitQueue : IAsyncDisposable
 
             try
             {
-                _applyBatch(batch).GetAwaiter().GetResult();
+                Storage.DedicatedThread.Wait(_applyBatch(batch));
             }
             catch (Exception ex)
             {

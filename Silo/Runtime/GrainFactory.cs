@@ -6,7 +6,7 @@ namespace Platform.Silo.Runtime;
 /// <summary>Creates grain references bound to this silo's runtime.</summary>
 internal sealed class GrainFactory(SiloRuntime runtime) : IGrainFactory
 {
-    private readonly ConcurrentDictionary<(Type Interface, GrainTypeInfo GrainType), GrainInterfaceInfo> _interfaces = new();
+    private readonly ConcurrentDictionary<(Type Interface, GrainTypeInfo GrainType), (GrainInterfaceInfo Info, GrainReference Prototype)> _interfaces = new();
 
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
     {
@@ -31,11 +31,11 @@ internal sealed class GrainFactory(SiloRuntime runtime) : IGrainFactory
 
     private TGrainInterface Create<TGrainInterface>(GrainTypeInfo grainType, string key)
     {
-        var info = _interfaces.GetOrAdd(
+        var (info, prototype) = _interfaces.GetOrAdd(
             (typeof(TGrainInterface), grainType),
-            static pair => new GrainInterfaceInfo(pair.Interface, pair.GrainType));
-        var proxy = DispatchProxy.Create<TGrainInterface, GrainReference>();
-        ((GrainReference)(object)proxy!).Initialize(new GrainId(grainType.Name, key), info, runtime);
-        return proxy;
+            static pair => (new GrainInterfaceInfo(pair.Interface, pair.GrainType), (GrainReference)(object)DispatchProxy.Create<TGrainInterface, GrainReference>()!));
+        var reference = prototype.CloneProxy();
+        reference.Initialize(new GrainId(grainType.Name, key), info, runtime);
+        return (TGrainInterface)(object)reference;
     }
 }

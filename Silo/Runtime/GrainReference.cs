@@ -17,6 +17,13 @@ internal class GrainReference : DispatchProxy, IGrainReference
 
     public ActivationData? CachedActivation { get; set; }
 
+    /// <summary>
+    /// A new reference of the same generated proxy type. <see cref="DispatchProxy.Create{T, TProxy}"/> constructs through
+    /// reflection on every call, which a gateway making several references per request pays thousands of times a second;
+    /// copying a prototype costs one allocation. The copy is then initialized like a new one.
+    /// </summary>
+    public GrainReference CloneProxy() => (GrainReference)MemberwiseClone();
+
     public void Initialize(GrainId grainId, GrainInterfaceInfo grainInterface, SiloRuntime runtime)
     {
         GrainId = grainId;

@@ -95,7 +95,7 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         var reader = _channel.Reader;
         var batch = new List<PendingWrite>(_maxBatch);
         // Blocking is the point: this thread exists only to wait for work and commit it.
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (DedicatedThread.Wait(reader.WaitToReadAsync().AsTask()))
         {
             long bytes = 0;
             while (batch.Count < _maxBatch && bytes < MaxBatchBytes && reader.TryRead(out var write))
@@ -118,7 +118,7 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
 
             try
             {
-                _applyBatch(batch).GetAwaiter().GetResult();
+                DedicatedThread.Wait(_applyBatch(batch));
             }
             catch (Exception ex)
             {
