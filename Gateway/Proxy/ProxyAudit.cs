@@ -21,25 +21,29 @@ internal static class ProxyAudit
     public static AuditRecord Completed(ProxyCall call, long chargeMicros, TimeSpan elapsed, string? sealedPrompt)
     {
         var usage = call.Usage;
-        var details = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        details["key_id"] = call.KeyId;
-        details["model"] = call.Model.Model;
-        details["stream"] = call.Request.Stream ? "true" : "false";
-        details["outcome"] = call.Outcome;
-        details["upstream_status"] = Number(call.UpstreamStatus);
-        details["prompt_tokens"] = usage is { } u1 ? Number(u1.PromptTokens) : "unknown";
-        details["completion_tokens"] = usage is { } u2 ? Number(u2.CompletionTokens) : "unknown";
-        details["reserved_micros"] = Number(call.ReservedMicros);
-        details["cost_micros"] = Number(chargeMicros);
-        details["charge_basis"] = call.ChargeBasis;
-        details["latency_us"] = Number((long)elapsed.TotalMicroseconds);
+
+        // Written as one list and sorted once: this runs for every call through the endpoint.
+        List<KeyValuePair<string, string>> details =
+        [
+            new("charge_basis", call.ChargeBasis),
+            new("completion_tokens", usage is { } u1 ? Number(u1.CompletionTokens) : "unknown"),
+            new("cost_micros", Number(chargeMicros)),
+            new("key_id", call.KeyId),
+            new("latency_us", Number((long)elapsed.TotalMicroseconds)),
+            new("model", call.Model.Model),
+            new("outcome", call.Outcome),
+            new("prompt_tokens", usage is { } u2 ? Number(u2.PromptTokens) : "unknown"),
+            new("reserved_micros", Number(call.ReservedMicros)),
+            new("stream", call.Request.Stream ? "true" : "false"),
+            new("upstream_status", Number(call.UpstreamStatus)),
+        ];
         if (sealedPrompt is not null)
         {
-            details["prompt_sealed"] = sealedPrompt.Length <= MaxSealedLength ? sealedPrompt : "(too long for an audit entry)";
+            details.Add(new("prompt_sealed", sealedPrompt.Length <= MaxSealedLength ? sealedPrompt : "(too long for an audit entry)"));
         }
 
         var tokens = usage is { } u ? $"{u.PromptTokens} + {u.CompletionTokens} tokens" : "tokens not reported";
-        return new AuditRecord("proxy.chat_completion", call.Actor, $"{call.Model.Model}: {call.Outcome}, {tokens}, {chargeMicros} micro-dollars", details.ToImmutable());
+        return new AuditRecord("proxy.chat_completion", call.Actor, $"{call.Model.Model}: {call.Outcome}, {tokens}, {chargeMicros} micro-dollars", ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, details));
     }
 
     public static AuditRecord BudgetRefused(string actor, string keyId, string model, long reservedMicros, string refusal) =>

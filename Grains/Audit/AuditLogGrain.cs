@@ -302,7 +302,7 @@ public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, IL
         var at = time.GetUtcNow().ToUniversalTime();
 
         // The caller's dictionary may sort with another comparer; stored and returned entries always sort ordinally.
-        var details = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, record.Details);
+        var details = record.Details.KeyComparer == StringComparer.Ordinal ? record.Details : ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, record.Details);
         var hash = AuditChain.ComputeHash(sequence, at, record.Kind, record.Actor, record.Summary, details, _lastHash);
         var entry = new AuditEntry(sequence, at, record.Kind, record.Actor, record.Summary, details, _lastHash, hash);
         var payload = AuditEntryCodec.Encode(entry);
