@@ -18,6 +18,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+for busy in 18080 8787 "$port"; do
+  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$busy/"; then echo "127.0.0.1:$busy is in use; stop what listens there first" >&2; exit 2; fi
+done
+
 echo "building the platform (Release)..." >&2
 dotnet publish "$repo/Gateway" -c Release -o "$work/gateway" -v q -nologo >/dev/null
 
