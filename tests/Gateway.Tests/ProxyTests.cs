@@ -224,6 +224,37 @@ public abstract class ProxyTests(ProxyFixture proxy)
     }
 
     [Fact]
+    public async Task A_streamed_tool_call_reaches_the_official_client_whole()
+    {
+        await using var upstream = await FakeOpenAiServer.StartAsync();
+        var workspace = await proxy.CreateWorkspaceAsync(upstream.BaseUrl);
+        upstream.EnqueueToolCalls([("call_7", "get_weather", """{"city":"Bergen","unit":"celsius"}""")], 30, 12);
+        var options = new ChatCompletionOptions
+        {
+            Tools = { ChatTool.CreateFunctionTool("get_weather", "Weather of a city", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string"}}}""")) },
+        };
+
+        var name = "";
+        var arguments = new StringBuilder();
+        ChatFinishReason? finish = null;
+        await foreach (var update in workspace.Chat().CompleteChatStreamingAsync([new UserChatMessage("Weather in Bergen?")], options, Ct))
+        {
+            foreach (var part in update.ToolCallUpdates)
+            {
+                name = part.FunctionName ?? name;
+                arguments.Append(part.FunctionArgumentsUpdate?.ToString());
+            }
+
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal("get_weather", name);
+        Assert.Equal("Bergen", JsonDocument.Parse(arguments.ToString()).RootElement.GetProperty("city").GetString());
+        Assert.Equal(ChatFinishReason.ToolCalls, finish);
+        Assert.Equal(ProxyWorkspace.Cost(30, 12), (await workspace.BudgetAsync()).GetProperty("spentMicros").GetInt64());
+    }
+
+    [Fact]
     public async Task A_workspace_without_budget_left_gets_budget_exceeded_and_the_provider_is_never_called()
     {
         await using var upstream = await FakeOpenAiServer.StartAsync();
