@@ -93,8 +93,18 @@ internal sealed class ChatProxy(
         }
         catch when (!call.Finished)
         {
-            // Whatever broke, the reservation must not stay held: release it; the exception handler answers the client.
-            await budget.ReleaseAsync(call.ReservationId);
+            // Whatever broke, the reservation must not stay held. Before the provider answered, nothing was spent; after,
+            // the call is charged as one that broke off. The exception handler answers the client, if it is still there.
+            if (call.UpstreamStatus == 0)
+            {
+                call.Outcome = "upstream_error";
+            }
+            else if (!call.Interrupted)
+            {
+                call.Outcome = "upstream_failed_midway";
+            }
+
+            await FinishAsync(call);
             throw;
         }
 
@@ -116,17 +126,33 @@ internal sealed class ChatProxy(
         call.Finished = true;
         var budget = grains.GetGrain<IBudgetGrain>(call.WorkspaceId);
         var charge = call.ChargeMicros();
-        if (charge > 0)
+        try
         {
-            await budget.SettleDeferredAsync(call.ReservationId, charge);
+            if (charge > 0)
+            {
+                await budget.SettleDeferredAsync(call.ReservationId, charge);
+            }
+            else
+            {
+                await budget.ReleaseAsync(call.ReservationId);
+            }
         }
-        else
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await budget.ReleaseAsync(call.ReservationId);
+            // The budget restarted under this call (its reservations went with it; the lease it held is withheld) or its
+            // storage failed. The client's answer is not taken back for it; the log says what was not recorded.
+            ProxyLog.SettleFailed(logger, call.WorkspaceId, charge, ex);
         }
 
-        var sealedPrompt = call.AuditContent ? await SealPromptAsync(call.WorkspaceId, call.Request) : null;
-        await grains.GetGrain<IAuditLogGrain>(call.WorkspaceId).AppendDeferredAsync(ProxyAudit.Completed(call, charge, Stopwatch.GetElapsedTime(call.StartedTimestamp), sealedPrompt));
+        try
+        {
+            var sealedPrompt = call.AuditContent ? await SealPromptAsync(call.WorkspaceId, call.Request) : null;
+            await grains.GetGrain<IAuditLogGrain>(call.WorkspaceId).AppendDeferredAsync(ProxyAudit.Completed(call, charge, Stopwatch.GetElapsedTime(call.StartedTimestamp), sealedPrompt));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ProxyLog.AuditFailed(logger, call.WorkspaceId, ex);
+        }
     }
 
     private async Task ForwardAsync(HttpContext context, ProxyCall call, ReadOnlyMemory<byte> body)
@@ -179,7 +205,15 @@ internal sealed class ChatProxy(
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
-                await UpstreamUnreachableAsync(context, call, ex, aborted.IsCancellationRequested);
+                // The provider said 200 and was producing: it bills the answer whether or not it arrives whole.
+                call.Outcome = aborted.IsCancellationRequested ? "client_disconnected" : "upstream_failed_midway";
+                ProxyLog.StreamBroken(logger, call.WorkspaceId, 0, ex);
+                await FinishAsync(call);
+                if (!aborted.IsCancellationRequested)
+                {
+                    await OpenAiError.WriteAsync(context, StatusCodes.Status502BadGateway, OpenAiError.Upstream, "The model provider's answer broke off; the call was charged at its reserved worst case.", code: "upstream_failed");
+                }
+
                 return;
             }
 
@@ -210,9 +244,9 @@ internal sealed class ChatProxy(
     {
         if (clientGone)
         {
-            // The client left while the provider worked: it may have produced the whole answer, so charge the worst case.
+            // The client left while the provider worked: a non-streamed answer may be produced whole (charged the worst
+            // case); a stream stops with its connection (charged the prompt).
             call.Outcome = "client_disconnected";
-            call.ProducedBytes = -1;
             return;
         }
 

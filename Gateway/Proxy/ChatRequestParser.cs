@@ -12,7 +12,9 @@ internal static class ChatRequestParser
     /// <summary>The most choices one request may ask for; each multiplies the worst-case output.</summary>
     public const int MaxChoices = 16;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+    // A duplicate key is refused: the proxy and the provider could each read a different one of them (a limit of 1 here,
+    // 16 there), and what was reserved must be what the provider sees.
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     public static ChatRequest? Parse(ReadOnlyMemory<byte> body, out ProxyRejection? rejection)
     {
@@ -23,13 +25,28 @@ internal static class ChatRequestParser
         }
         catch (JsonException)
         {
-            rejection = ProxyRejection.Invalid("The request body is not valid JSON.");
+            rejection = ProxyRejection.Invalid("The request body is not valid JSON (or repeats a key).");
             return null;
         }
 
         using (document)
         {
-            var root = document.RootElement;
+            try
+            {
+                return Read(document.RootElement, body, out rejection);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string the parser accepts but cannot decode (a lone surrogate, invalid UTF-8) is the client's error.
+                rejection = ProxyRejection.Invalid("The request body holds a string that is not valid Unicode.");
+                return null;
+            }
+        }
+    }
+
+    private static ChatRequest? Read(JsonElement root, ReadOnlyMemory<byte> body, out ProxyRejection? rejection)
+    {
+        {
             if (root.ValueKind != JsonValueKind.Object)
             {
                 rejection = ProxyRejection.Invalid("The request body must be a JSON object.");
@@ -92,7 +109,9 @@ internal static class ChatRequestParser
                 (0, 0) => null,
                 _ => Math.Max(maxCompletion, maxTokens),
             };
-            return new ChatRequest(body, modelName, stream, wantsUsage, hasStreamOptions, maxOutput, Math.Max(1, choices), text.ToString(), attachments);
+            // Present even as null (or written with escapes): splicing a second one would leave the choice to the provider.
+            var hasLimitField = root.TryGetProperty("max_completion_tokens", out _);
+            return new ChatRequest(body, modelName, stream, wantsUsage, hasStreamOptions, hasLimitField, maxOutput, Math.Max(1, choices), text.ToString(), attachments);
         }
     }
 

@@ -56,9 +56,14 @@ internal sealed class ProxyCall(
     /// <summary>The provider's HTTP status, 0 when it was never reached.</summary>
     public int UpstreamStatus { get; set; }
 
+    /// <summary>Whether the call broke off before its end (the client left, or the provider's answer broke off).</summary>
+    public bool Interrupted => Outcome is "client_disconnected" or "upstream_failed_midway";
+
     /// <summary>
-    /// What the call costs: the provider's count when there is one; without it, what was produced when the stream broke
-    /// off (never more than reserved); otherwise the reserved worst case. 0 when the provider refused or was not reached.
+    /// What the call costs: the provider's count when there is one. Without it: a stream that broke off is charged what
+    /// arrived until then (never more than reserved), because the provider stops producing when its stream is dropped;
+    /// an answer that was not streamed is charged the reserved worst case, because the provider finishes it regardless;
+    /// a call the provider refused or never received costs nothing.
     /// </summary>
     public long ChargeMicros()
     {
@@ -67,20 +72,20 @@ internal sealed class ProxyCall(
             return Grains.Budget.CostEstimator.CostMicros(usage.PromptTokens, usage.CompletionTokens, Model);
         }
 
-        return Outcome switch
+        if (Outcome == "upstream_error")
         {
-            "upstream_error" => 0,
-            "client_disconnected" or "upstream_failed_midway" when ProducedBytes >= 0 =>
-                Math.Min(ReservedMicros, Grains.Budget.CostEstimator.CostMicros(PromptEstimate, (ProducedBytes + 2) / 3, Model)),
-            _ => ReservedMicros,
-        };
+            return 0;
+        }
+
+        return Interrupted && Request.Stream
+            ? Math.Min(ReservedMicros, Grains.Budget.CostEstimator.CostMicros(PromptEstimate, (ProducedBytes + 2) / 3, Model))
+            : ReservedMicros;
     }
 
     /// <summary>Where the charge came from, for the audit entry.</summary>
-    public string ChargeBasis => Usage is not null ? "provider_usage" : Outcome switch
-    {
-        "upstream_error" => "released",
-        "client_disconnected" or "upstream_failed_midway" => "produced_estimate",
-        _ => "reserved_worst_case",
-    };
+    public string ChargeBasis =>
+        Usage is not null ? "provider_usage"
+        : Outcome == "upstream_error" ? "released"
+        : Interrupted && Request.Stream ? "produced_estimate"
+        : "reserved_worst_case";
 }

@@ -12,6 +12,9 @@ namespace Platform.Gateway.Proxy;
 /// </summary>
 internal sealed class StreamRelay(ILogger<StreamRelay> logger)
 {
+    /// <summary>The longest event line relayed; a chunk of a real provider is a few hundred bytes.</summary>
+    public const int MaxLineBytes = 1024 * 1024;
+
     private static readonly byte[] DataPrefix = "data:"u8.ToArray();
     private static readonly byte[] Done = "[DONE]"u8.ToArray();
 
@@ -22,10 +25,19 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
         client.ContentType = "text/event-stream";
         client.Headers.CacheControl = "no-cache";
         client.Headers["X-Accel-Buffering"] = "no";
-        await client.StartAsync(context.RequestAborted);
-
         var aborted = context.RequestAborted;
-        var source = PipeReader.Create(await response.Content.ReadAsStreamAsync(aborted), new StreamPipeReaderOptions(leaveOpen: false));
+        PipeReader source;
+        try
+        {
+            await client.StartAsync(aborted);
+            source = PipeReader.Create(await response.Content.ReadAsStreamAsync(aborted), new StreamPipeReaderOptions(leaveOpen: false));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            call.Outcome = "client_disconnected";
+            return;
+        }
+
         try
         {
             while (true)
@@ -40,7 +52,7 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
                     call.Outcome = "client_disconnected";
                     return;
                 }
-                catch (Exception ex) when (ex is IOException or HttpRequestException)
+                catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
                 {
                     await BrokenAsync(context, call, ex);
                     return;
@@ -54,6 +66,13 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
                         call.Outcome = "client_disconnected";
                         return;
                     }
+                }
+
+                if (buffer.Length > MaxLineBytes)
+                {
+                    // A provider that never ends a line would grow this buffer without bound.
+                    await BrokenAsync(context, call, new InvalidDataException($"The provider sent a line of more than {MaxLineBytes} bytes."));
+                    return;
                 }
 
                 source.AdvanceTo(buffer.Start, buffer.End);

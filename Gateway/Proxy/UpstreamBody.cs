@@ -11,9 +11,6 @@ namespace Platform.Gateway.Proxy;
 /// </summary>
 internal static class UpstreamBody
 {
-    private static readonly byte[] StreamOptionsName = "\"stream_options\""u8.ToArray();
-    private static readonly byte[] MaxCompletionName = "\"max_completion_tokens\""u8.ToArray();
-
     public static ReadOnlyMemory<byte> Prepare(ChatRequest request, int modelOutputCap)
     {
         var addLimit = request.MaxOutputTokens is null;
@@ -23,9 +20,8 @@ internal static class UpstreamBody
             return request.Body;
         }
 
-        var span = request.Body.Span;
-        var rewrite = (askUsage && (request.HasStreamOptions || span.IndexOf(StreamOptionsName) >= 0))
-            || (addLimit && span.IndexOf(MaxCompletionName) >= 0);
+        // Decided from the parsed document, not the bytes: a key may be written with escapes ("max\u005f…").
+        var rewrite = (askUsage && request.HasStreamOptions) || (addLimit && request.HasLimitField);
         return rewrite ? Rewrite(request, addLimit, askUsage, modelOutputCap) : Splice(request.Body, addLimit, askUsage, modelOutputCap);
     }
 

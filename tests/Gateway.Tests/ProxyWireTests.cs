@@ -32,6 +32,26 @@ public sealed class ProxyWireTests
     }
 
     [Fact]
+    public void A_null_limit_written_with_escapes_is_replaced_rather_than_left_beside_the_injected_one()
+    {
+        var body = Prepare("""{"model":"m","messages":[{"role":"user","content":"hi"}],"max_completion\u005ftokens":null}""", 512);
+
+        Assert.Equal(512, Assert.Single(body.EnumerateObject(), p => p.Name == "max_completion_tokens").Value.GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"hi"}],"n":1,"n":16}""")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"hi"}],"max_tokens":1,"max\u005ftokens":100}""")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"\ud83d"}]}""")]
+    public void Repeated_keys_and_undecodable_strings_are_refused_before_anything_is_reserved(string json)
+    {
+        var request = ChatRequestParser.Parse(Encoding.UTF8.GetBytes(json), out var rejection);
+
+        Assert.Null(request);
+        Assert.Equal(400, rejection!.Status);
+    }
+
+    [Fact]
     public void A_request_that_sets_everything_itself_is_forwarded_byte_for_byte()
     {
         var json = """{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true},"max_tokens":9}""";
