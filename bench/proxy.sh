@@ -28,7 +28,8 @@ dotnet publish "$repo/Gateway" -c Release -o "$work/gateway" -v q -nologo >/dev/
 # Rate limits are raised for the run: the benchmark measures the endpoint's cost, not the per-key limiter's refusals.
 Platform__DataDirectory="$work/data" Platform__OperatorKey="$operator" \
 Platform__Gateway__RequestsPerSecondPerKey=1000000 Platform__Gateway__BurstPerKey=1000000 \
-Platform__Models__OpenAI__ApiKey=sk-fake Logging__LogLevel__Default=Warning \
+Platform__Models__OpenAI__ApiKey=sk-fake Platform__Models__OpenAI__AllowedBaseUrls__0=http://127.0.0.1:18080/v1 \
+Logging__LogLevel__Default=Warning \
 ASPNETCORE_URLS=$base \
   dotnet "$work/gateway/Platform.Gateway.dll" >"$work/platform.log" 2>&1 & pids+=($!)
 platform_pid=${pids[0]}

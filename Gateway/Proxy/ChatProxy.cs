@@ -59,6 +59,12 @@ internal sealed class ChatProxy(
             return;
         }
 
+        if (model.Provider != "local" && !upstream.Allows(model.BaseUrl))
+        {
+            await RejectAsync(context, new ProxyRejection(StatusCodes.Status403Forbidden, OpenAiError.Permission, "This workspace's model provider URL is not on the operator's list of allowed providers (Platform:Models:OpenAI:AllowedBaseUrls); nothing was sent.", null, "provider_not_allowed"));
+            return;
+        }
+
         var audit = grains.GetGrain<IAuditLogGrain>(workspaceId);
         if (await grains.GetGrain<IWorkspaceKeyGrain>(workspaceId).InspectEgressAsync(request.Text) is { } finding)
         {

@@ -34,6 +34,11 @@ internal sealed class UpstreamClient(IOptions<OpenAIModelOptions> models) : IDis
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    /// <summary>Whether the operator allows its key to go to <paramref name="baseUrl"/> (<see cref="OpenAIModelOptions.AllowedBaseUrls"/>).</summary>
+    public bool Allows(string? baseUrl) =>
+        Uri.TryCreate(string.IsNullOrEmpty(baseUrl) ? ChatClientProvider.DefaultOpenAIEndpoint.AbsoluteUri : baseUrl, UriKind.Absolute, out var uri)
+        && models.Value.Allows(uri);
+
     public Task<HttpResponseMessage> SendAsync(string? baseUrl, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, Endpoint(baseUrl))

@@ -49,6 +49,11 @@ public sealed class ChatClientProvider(IOptions<OpenAIModelOptions> options) : I
             throw new InvalidOperationException("The 'openai' model provider needs Platform:Models:OpenAI:ApiKey.");
         }
 
+        if (!settings.Allows(key.Endpoint))
+        {
+            throw new InvalidOperationException($"The model base URL '{key.Endpoint}' is not on Platform:Models:OpenAI:AllowedBaseUrls; the operator's key is sent only to servers listed there.");
+        }
+
         var client = new ChatClient(key.Model, new ApiKeyCredential(settings.ApiKey), new OpenAIClientOptions
         {
             Endpoint = key.Endpoint,

@@ -22,6 +22,7 @@ internal static class ProcessFlow
         ["Platform__Smtp__Host"] = "127.0.0.1",
         ["Platform__Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
         ["Platform__Models__OpenAI__ApiKey"] = OpenAiKey,
+        ["Platform__Models__OpenAI__AllowedBaseUrls__0"] = "http://127.0.0.1/",
         ["Platform__Runs__ResumeInterval"] = "00:00:01",
         ["Silo__ReminderPollInterval"] = "00:00:00.100",
     };

@@ -31,6 +31,7 @@ public abstract class ProxyFixture : IAsyncLifetime
             ["Platform:Gateway:RequestsPerSecondPerKey"] = "100000",
             ["Platform:Gateway:BurstPerKey"] = "100000",
             ["Platform:Models:OpenAI:ApiKey"] = "sk-operator-upstream-key",
+            ["Platform:Models:OpenAI:AllowedBaseUrls:0"] = "http://127.0.0.1/",
         };
         Gateway = new GatewayFactory(settings)
         {

@@ -416,6 +416,18 @@ public abstract class ProxyTests(ProxyFixture proxy)
     }
 
     [Fact]
+    public async Task A_workspace_pointing_its_provider_at_a_server_the_operator_did_not_list_never_gets_the_operators_key_sent_there()
+    {
+        var workspace = await proxy.CreateWorkspaceAsync(new Uri("http://127.0.0.2:9/v1"));
+
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => workspace.Chat().CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct));
+
+        Assert.Equal(403, refused.Status);
+        Assert.Equal("provider_not_allowed", JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(0, (await workspace.BudgetAsync()).GetProperty("reservedMicros").GetInt64());
+    }
+
+    [Fact]
     public async Task The_models_list_names_the_workspaces_model_in_OpenAIs_shape()
     {
         await using var upstream = await FakeOpenAiServer.StartAsync();

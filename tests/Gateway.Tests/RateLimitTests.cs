@@ -47,6 +47,7 @@ public sealed class RateLimitTests : IDisposable
             ["Platform:OperatorKey"] = ApiFixture.OperatorKey,
             ["Platform:Gateway:RequestsPerSecondPerKey"] = "1",
             ["Platform:Gateway:BurstPerKey"] = "40",
+            ["Platform:Models:OpenAI:AllowedBaseUrls:0"] = "http://127.0.0.1/",
         });
         var ct = TestContext.Current.CancellationToken;
         using var op = gateway.CreateClient();

@@ -25,7 +25,7 @@ public sealed class OpenAIChatClientAdapterTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _server = await FakeOpenAiServer.StartAsync();
-        _provider = new ChatClientProvider(Options.Create(new OpenAIModelOptions { ApiKey = ApiKey }));
+        _provider = new ChatClientProvider(Options.Create(new OpenAIModelOptions { ApiKey = ApiKey, AllowedBaseUrls = ["http://127.0.0.1/"] }));
     }
 
     public async ValueTask DisposeAsync()

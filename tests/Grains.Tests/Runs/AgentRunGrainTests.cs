@@ -150,6 +150,7 @@ public abstract class AgentRunGrainTests : IDisposable
             {
                 ["Platform:DataDirectory"] = _keyDirectory,
                 ["Platform:Models:OpenAI:ApiKey"] = "sk-test-key",
+                ["Platform:Models:OpenAI:AllowedBaseUrls:0"] = "http://127.0.0.1/",
             })
             .Build();
         return SiloTestHost.StartAsync(
