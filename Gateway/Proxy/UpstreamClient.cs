@@ -29,15 +29,19 @@ internal sealed class UpstreamClient(IOptions<OpenAIModelOptions> models) : IDis
     }, disposeHandler: true);
 
     private readonly ConcurrentDictionary<string, Uri> _endpoints = new(StringComparer.Ordinal);
+
+    // The list is fixed at start-up, so each base URL is judged once.
+    private readonly ConcurrentDictionary<string, bool> _allowed = new(StringComparer.Ordinal);
     private readonly AuthenticationHeaderValue? _authorization =
         models.Value.ApiKey is { Length: > 0 } key ? new AuthenticationHeaderValue("Bearer", key) : null;
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     /// <summary>Whether the operator allows its key to go to <paramref name="baseUrl"/> (<see cref="OpenAIModelOptions.AllowedBaseUrls"/>).</summary>
-    public bool Allows(string? baseUrl) =>
-        Uri.TryCreate(string.IsNullOrEmpty(baseUrl) ? ChatClientProvider.DefaultOpenAIEndpoint.AbsoluteUri : baseUrl, UriKind.Absolute, out var uri)
-        && models.Value.Allows(uri);
+    public bool Allows(string? baseUrl) => _allowed.GetOrAdd(
+        baseUrl ?? "",
+        static (url, options) => Uri.TryCreate(url.Length == 0 ? ChatClientProvider.DefaultOpenAIEndpoint.AbsoluteUri : url, UriKind.Absolute, out var uri) && options.Allows(uri),
+        models.Value);
 
     public Task<HttpResponseMessage> SendAsync(string? baseUrl, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
