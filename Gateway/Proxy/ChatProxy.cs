@@ -29,6 +29,11 @@ internal sealed class ChatProxy(
 {
     public const string Purpose = "proxy.chat_completion";
 
+    /// <summary>The largest non-streamed answer relayed; a real completion is kilobytes, and memory is shared by every workspace.</summary>
+    public const int MaxAnswerBytes = 16 * 1024 * 1024;
+
+    private const int MaxErrorBytes = 64 * 1024;
+
     public async Task HandleAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
@@ -207,9 +212,9 @@ internal sealed class ChatProxy(
             byte[] answer;
             try
             {
-                answer = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+                answer = await ReadBoundedAsync(response, MaxAnswerBytes, timeout.Token);
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidDataException)
             {
                 // The provider said 200 and was producing: it bills the answer whether or not it arrives whole.
                 call.Outcome = aborted.IsCancellationRequested ? "client_disconnected" : "upstream_failed_midway";
@@ -278,12 +283,35 @@ internal sealed class ChatProxy(
     {
         try
         {
-            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return await ReadBoundedAsync(response, MaxErrorBytes, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidDataException)
         {
             return [];
         }
+    }
+
+    /// <summary>Reads a provider's body, refusing one larger than <paramref name="limit"/> with <see cref="InvalidDataException"/>.</summary>
+    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            throw new InvalidDataException($"The provider's answer is larger than {limit} bytes.");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(response.Content.Headers.ContentLength ?? 4096, limit) + 1);
+        int read;
+        while ((read = await stream.ReadAsync(buffer.GetMemory(4096), cancellationToken)) > 0)
+        {
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                throw new InvalidDataException($"The provider's answer is larger than {limit} bytes.");
+            }
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

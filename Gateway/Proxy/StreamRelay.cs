@@ -75,11 +75,19 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
                     return;
                 }
 
-                source.AdvanceTo(buffer.Start, buffer.End);
                 if (read.IsCompleted)
                 {
+                    // A last line without its newline still counts (a provider may end on "data: [DONE]" alone).
+                    if (buffer.Length > 0 && !await HandleLineAsync(context, call, buffer))
+                    {
+                        call.Outcome = "client_disconnected";
+                    }
+
+                    source.AdvanceTo(buffer.End);
                     return;
                 }
+
+                source.AdvanceTo(buffer.Start, buffer.End);
             }
         }
         finally
@@ -120,9 +128,16 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
     private static async ValueTask<bool> HandleLineAsync(HttpContext context, ProxyCall call, ReadOnlySequence<byte> sequence)
     {
         var line = sequence.IsSingleSegment ? sequence.FirstSpan.ToArray() : sequence.ToArray();
+        if (line.Length > 0 && line[0] == (byte)':')
+        {
+            // A comment is a provider's keep-alive during a long pause (a reasoning model thinking): pass it on, so
+            // proxies in front of the client do not cut an idle-looking stream.
+            return await WriteAsync(context, line, "\n\n"u8.ToArray());
+        }
+
         if (!line.AsSpan().StartsWith(DataPrefix))
         {
-            // Blank separators, comments and other fields: the relay writes whole events itself.
+            // Blank separators and other fields: the relay writes whole events itself.
             return true;
         }
 
@@ -139,12 +154,17 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
             return true;
         }
 
+        return await WriteAsync(context, [.. "data: "u8, .. data], "\n\n"u8.ToArray());
+    }
+
+    /// <summary>Writes one event and flushes it; false when the client has gone.</summary>
+    private static async ValueTask<bool> WriteAsync(HttpContext context, byte[] line, byte[] end)
+    {
         try
         {
             var output = context.Response.BodyWriter;
-            output.Write("data: "u8);
-            output.Write(data);
-            output.Write("\n\n"u8);
+            output.Write(line);
+            output.Write(end);
             var flushed = await output.FlushAsync(context.RequestAborted);
             return !flushed.IsCanceled && !flushed.IsCompleted;
         }

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
+using Microsoft.AspNetCore.Http;
+
 using OpenAI.Chat;
 
 using Platform.Testing;
@@ -111,6 +113,23 @@ public abstract class ProxyTests(ProxyFixture proxy)
         var sent = JsonDocument.Parse(Assert.Single(upstream.Requests).Body).RootElement;
         Assert.True(sent.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
         Assert.Equal(ProxyWorkspace.Cost(9, 2), (await workspace.BudgetAsync()).GetProperty("spentMicros").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_providers_keep_alive_comments_pass_through_and_a_last_line_without_its_newline_still_counts()
+    {
+        const string Chunk = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-test","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}""";
+        const string Usage = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-test","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":4,"total_tokens":9}}""";
+        await using var upstream = await LoopbackWebServer.StartAsync((_, _) => Task.FromResult(
+            Results.Text($": keep-alive\r\n\r\ndata: {Chunk}\r\n\r\ndata: {Usage}\n\ndata: [DONE]", "text/event-stream")));
+        var workspace = await proxy.CreateWorkspaceAsync(new Uri(upstream.Address, "v1"));
+        using var client = proxy.Client(workspace.ProxyKey);
+
+        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"stream":true}""", Encoding.UTF8, "application/json"), Ct);
+        var events = (await response.Content.ReadAsStringAsync(Ct)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal([": keep-alive", $"data: {Chunk}", "data: [DONE]"], events);
+        Assert.Equal(ProxyWorkspace.Cost(5, 4), (await workspace.BudgetAsync()).GetProperty("spentMicros").GetInt64());
     }
 
     [Fact]
