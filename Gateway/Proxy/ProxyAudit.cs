@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Globalization;
 
 using Platform.Grains.Interfaces.Audit;
@@ -22,40 +22,34 @@ internal static class ProxyAudit
     {
         var usage = call.Usage;
 
-        // Written as one list and sorted once: this runs for every call through the endpoint.
-        List<KeyValuePair<string, string>> details =
+        List<(string Key, string Value)> details =
         [
-            new("charge_basis", call.ChargeBasis),
-            new("completion_tokens", usage is { } u1 ? Number(u1.CompletionTokens) : "unknown"),
-            new("cost_micros", Number(chargeMicros)),
-            new("key_id", call.KeyId),
-            new("latency_us", Number((long)elapsed.TotalMicroseconds)),
-            new("model", call.Model.Model),
-            new("outcome", call.Outcome),
-            new("prompt_tokens", usage is { } u2 ? Number(u2.PromptTokens) : "unknown"),
-            new("reserved_micros", Number(call.ReservedMicros)),
-            new("stream", call.Request.Stream ? "true" : "false"),
-            new("upstream_status", Number(call.UpstreamStatus)),
+            ("charge_basis", call.ChargeBasis),
+            ("completion_tokens", usage is { } u1 ? Number(u1.CompletionTokens) : "unknown"),
+            ("cost_micros", Number(chargeMicros)),
+            ("key_id", call.KeyId),
+            ("latency_us", Number((long)elapsed.TotalMicroseconds)),
+            ("model", call.Model.Model),
+            ("outcome", call.Outcome),
+            ("prompt_tokens", usage is { } u2 ? Number(u2.PromptTokens) : "unknown"),
+            ("reserved_micros", Number(call.ReservedMicros)),
+            ("stream", call.Request.Stream ? "true" : "false"),
+            ("upstream_status", Number(call.UpstreamStatus)),
         ];
         if (sealedPrompt is not null)
         {
-            details.Add(new("prompt_sealed", sealedPrompt.Length <= MaxSealedLength ? sealedPrompt : "(too long for an audit entry)"));
+            details.Add(("prompt_sealed", sealedPrompt.Length <= MaxSealedLength ? sealedPrompt : "(too long for an audit entry)"));
         }
 
         var tokens = usage is { } u ? $"{u.PromptTokens} + {u.CompletionTokens} tokens" : "tokens not reported";
-        return new AuditRecord("proxy.chat_completion", call.Actor, $"{call.Model.Model}: {call.Outcome}, {tokens}, {chargeMicros} micro-dollars", ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, details));
+        return AuditRecord.Create("proxy.chat_completion", call.Actor, $"{call.Model.Model}: {call.Outcome}, {tokens}, {chargeMicros} micro-dollars", CollectionsMarshal.AsSpan(details));
     }
 
     public static AuditRecord BudgetRefused(string actor, string keyId, string model, long reservedMicros, string refusal) =>
-        new("proxy.refused", actor, $"{model}: refused, {refusal}", Details(
-            ("key_id", keyId), ("model", model), ("reason", "budget_exceeded"), ("reserved_micros", Number(reservedMicros))));
+        AuditRecord.Create("proxy.refused", actor, $"{model}: refused, {refusal}", ("key_id", keyId), ("model", model), ("reason", "budget_exceeded"), ("reserved_micros", Number(reservedMicros)));
 
     public static AuditRecord EgressBlocked(string actor, string keyId, string model, EgressFinding finding) =>
-        new("proxy.egress_blocked", actor, $"{model}: refused, the request carried {finding.Secret} ({finding.Encoding})", Details(
-            ("key_id", keyId), ("model", model), ("secret", finding.Secret), ("encoding", finding.Encoding)));
-
-    private static ImmutableSortedDictionary<string, string> Details(params (string Key, string Value)[] details) =>
-        details.ToImmutableSortedDictionary(static d => d.Key, static d => d.Value, StringComparer.Ordinal);
+        AuditRecord.Create("proxy.egress_blocked", actor, $"{model}: refused, the request carried {finding.Secret} ({finding.Encoding})", ("key_id", keyId), ("model", model), ("secret", finding.Secret), ("encoding", finding.Encoding));
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Platform.Grains.Interfaces.Audit;
 
 namespace Platform.Grains.Audit;
@@ -7,9 +6,5 @@ namespace Platform.Grains.Audit;
 internal static class AuditLogExtensions
 {
     public static Task<AuditEntry> AuditAsync(this IGrainFactory grains, string workspaceId, string kind, string actor, string summary, params (string Key, string Value)[] details) =>
-        grains.GetGrain<IAuditLogGrain>(workspaceId).AppendAsync(new AuditRecord(
-            kind,
-            actor,
-            summary,
-            details.ToImmutableSortedDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal)));
+        grains.GetGrain<IAuditLogGrain>(workspaceId).AppendAsync(AuditRecord.Create(kind, actor, summary, details));
 }

@@ -820,5 +820,5 @@ public sealed class BudgetGrain(
     private static string Micros(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static AuditRecord Audit(string kind, string actor, string summary, params (string Key, string Value)[] details) =>
-        new(kind, actor, summary, details.ToImmutableSortedDictionary(static d => d.Key, static d => d.Value, StringComparer.Ordinal));
+        AuditRecord.Create(kind, actor, summary, details);
 }
