@@ -108,11 +108,11 @@ internal sealed class ChatProxy(
             // the call is charged as one that broke off. The exception handler answers the client, if it is still there.
             if (call.UpstreamStatus == 0)
             {
-                call.Outcome = "upstream_error";
+                call.Outcome = CallOutcome.UpstreamError;
             }
             else if (!call.Interrupted)
             {
-                call.Outcome = "upstream_failed_midway";
+                call.Outcome = CallOutcome.UpstreamFailedMidway;
             }
 
             await FinishAsync(call);
@@ -187,7 +187,7 @@ internal sealed class ChatProxy(
             call.UpstreamStatus = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
-                call.Outcome = "upstream_error";
+                call.Outcome = CallOutcome.UpstreamError;
                 var error = await ReadSmallAsync(response, timeout.Token);
                 ProxyLog.UpstreamRefused(logger, call.WorkspaceId, call.UpstreamStatus);
                 await FinishAsync(call);
@@ -201,7 +201,7 @@ internal sealed class ChatProxy(
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 await relay.RelayAsync(context, call, response);
                 await FinishAsync(call);
-                if (call.DoneSeen && call.Outcome == "completed")
+                if (call.DoneSeen && call.Outcome == CallOutcome.Completed)
                 {
                     await StreamRelay.WriteDoneAsync(context);
                 }
@@ -209,7 +209,7 @@ internal sealed class ChatProxy(
                 return;
             }
 
-            byte[] answer;
+            ReadOnlyMemory<byte> answer;
             try
             {
                 answer = await ReadBoundedAsync(response, MaxAnswerBytes, timeout.Token);
@@ -217,7 +217,7 @@ internal sealed class ChatProxy(
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidDataException)
             {
                 // The provider said 200 and was producing: it bills the answer whether or not it arrives whole.
-                call.Outcome = aborted.IsCancellationRequested ? "client_disconnected" : "upstream_failed_midway";
+                call.Outcome = aborted.IsCancellationRequested ? CallOutcome.ClientDisconnected : CallOutcome.UpstreamFailedMidway;
                 ProxyLog.StreamBroken(logger, call.WorkspaceId, 0, ex);
                 await FinishAsync(call);
                 if (!aborted.IsCancellationRequested)
@@ -228,7 +228,7 @@ internal sealed class ChatProxy(
                 return;
             }
 
-            if (ReportedUsage.TryRead(answer, out var usage, out _))
+            if (ReportedUsage.TryRead(answer.Span, out var usage, out _))
             {
                 call.Usage = usage;
             }
@@ -257,11 +257,11 @@ internal sealed class ChatProxy(
         {
             // The client left while the provider worked: a non-streamed answer may be produced whole (charged the worst
             // case); a stream stops with its connection (charged the prompt).
-            call.Outcome = "client_disconnected";
+            call.Outcome = CallOutcome.ClientDisconnected;
             return;
         }
 
-        call.Outcome = "upstream_error";
+        call.Outcome = CallOutcome.UpstreamError;
         var timedOut = exception is OperationCanceledException;
         ProxyLog.UpstreamUnreachable(logger, call.WorkspaceId, timedOut, exception);
         await FinishAsync(call);
@@ -279,7 +279,7 @@ internal sealed class ChatProxy(
         return Convert.ToBase64String(sealedPrompt.Ciphertext.AsSpan());
     }
 
-    private static async Task<byte[]> ReadSmallAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>> ReadSmallAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
@@ -287,51 +287,41 @@ internal sealed class ChatProxy(
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidDataException)
         {
-            return [];
+            return ReadOnlyMemory<byte>.Empty;
         }
     }
 
     /// <summary>Reads a provider's body, refusing one larger than <paramref name="limit"/> with <see cref="InvalidDataException"/>.</summary>
-    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
     {
-        if (response.Content.Headers.ContentLength > limit)
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await ReadAllAsync(stream, response.Content.Headers.ContentLength, limit, cancellationToken);
+    }
+
+    /// <summary>Reads the client's body; the body limit (RequestBodyLimitMiddleware and Kestrel) already bounds what arrives here.</summary>
+    private static Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadAllAsync(request.Body, request.ContentLength, Array.MaxLength, cancellationToken);
+
+    /// <summary>Reads <paramref name="stream"/> to its end, sized by its declared length; more than <paramref name="limit"/> bytes is an <see cref="InvalidDataException"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(Stream stream, long? declaredLength, int limit, CancellationToken cancellationToken)
+    {
+        if (declaredLength > limit)
         {
-            throw new InvalidDataException($"The provider's answer is larger than {limit} bytes.");
+            throw new InvalidDataException($"The body is larger than {limit} bytes.");
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(response.Content.Headers.ContentLength ?? 4096, limit) + 1);
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(declaredLength ?? 4096, limit) + 1);
         int read;
         while ((read = await stream.ReadAsync(buffer.GetMemory(4096), cancellationToken)) > 0)
         {
             buffer.Advance(read);
             if (buffer.WrittenCount > limit)
             {
-                throw new InvalidDataException($"The provider's answer is larger than {limit} bytes.");
+                throw new InvalidDataException($"The body is larger than {limit} bytes.");
             }
         }
 
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        // The body limit (RequestBodyLimitMiddleware and Kestrel) already bounds what arrives here.
-        if (request.ContentLength is { } length and <= int.MaxValue)
-        {
-            var buffer = new byte[length];
-            await request.Body.ReadExactlyAsync(buffer, cancellationToken);
-            return buffer;
-        }
-
-        var writer = new ArrayBufferWriter<byte>(4096);
-        int read;
-        while ((read = await request.Body.ReadAsync(writer.GetMemory(4096), cancellationToken)) > 0)
-        {
-            writer.Advance(read);
-        }
-
-        return writer.WrittenMemory;
+        return buffer.WrittenMemory;
     }
 
     private static Task RejectAsync(HttpContext context, ProxyRejection rejection) =>

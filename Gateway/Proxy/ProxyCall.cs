@@ -51,13 +51,13 @@ internal sealed class ProxyCall(
     public long ProducedBytes { get; set; }
 
     /// <summary>How the call ended: <c>completed</c>, <c>client_disconnected</c>, <c>upstream_error</c>, <c>upstream_failed_midway</c>.</summary>
-    public string Outcome { get; set; } = "completed";
+    public string Outcome { get; set; } = CallOutcome.Completed;
 
     /// <summary>The provider's HTTP status, 0 when it was never reached.</summary>
     public int UpstreamStatus { get; set; }
 
     /// <summary>Whether the call broke off before its end (the client left, or the provider's answer broke off).</summary>
-    public bool Interrupted => Outcome is "client_disconnected" or "upstream_failed_midway";
+    public bool Interrupted => Outcome is CallOutcome.ClientDisconnected or CallOutcome.UpstreamFailedMidway;
 
     /// <summary>
     /// What the call costs: the provider's count when there is one. Without it: a stream that broke off is charged what
@@ -72,7 +72,7 @@ internal sealed class ProxyCall(
             return Grains.Budget.CostEstimator.CostMicros(usage.PromptTokens, usage.CompletionTokens, Model);
         }
 
-        if (Outcome == "upstream_error")
+        if (Outcome == CallOutcome.UpstreamError)
         {
             return 0;
         }
@@ -85,7 +85,7 @@ internal sealed class ProxyCall(
     /// <summary>Where the charge came from, for the audit entry.</summary>
     public string ChargeBasis =>
         Usage is not null ? "provider_usage"
-        : Outcome == "upstream_error" ? "released"
+        : Outcome == CallOutcome.UpstreamError ? "released"
         : Interrupted && Request.Stream ? "produced_estimate"
         : "reserved_worst_case";
 }

@@ -34,7 +34,7 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
-            call.Outcome = "client_disconnected";
+            call.Outcome = CallOutcome.ClientDisconnected;
             return;
         }
 
@@ -49,7 +49,7 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
                 }
                 catch (OperationCanceledException) when (aborted.IsCancellationRequested)
                 {
-                    call.Outcome = "client_disconnected";
+                    call.Outcome = CallOutcome.ClientDisconnected;
                     return;
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
@@ -63,7 +63,7 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
                 {
                     if (!await HandleLineAsync(context, call, line))
                     {
-                        call.Outcome = "client_disconnected";
+                        call.Outcome = CallOutcome.ClientDisconnected;
                         return;
                     }
                 }
@@ -80,7 +80,7 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
                     // A last line without its newline still counts (a provider may end on "data: [DONE]" alone).
                     if (buffer.Length > 0 && !await HandleLineAsync(context, call, buffer))
                     {
-                        call.Outcome = "client_disconnected";
+                        call.Outcome = CallOutcome.ClientDisconnected;
                     }
 
                     source.AdvanceTo(buffer.End);
@@ -112,7 +112,7 @@ internal sealed class StreamRelay(ILogger<StreamRelay> logger)
 
     private async Task BrokenAsync(HttpContext context, ProxyCall call, Exception exception)
     {
-        call.Outcome = "upstream_failed_midway";
+        call.Outcome = CallOutcome.UpstreamFailedMidway;
         ProxyLog.StreamBroken(logger, call.WorkspaceId, call.ProducedBytes, exception);
         try
         {

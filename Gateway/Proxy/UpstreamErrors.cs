@@ -9,7 +9,7 @@ namespace Platform.Gateway.Proxy;
 /// </summary>
 internal static class UpstreamErrors
 {
-    public static Task RelayAsync(HttpContext context, HttpResponseMessage response, byte[] body)
+    public static Task RelayAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body)
     {
         var status = (int)response.StatusCode;
         var (message, type, code, param) = Read(body);
@@ -32,7 +32,7 @@ internal static class UpstreamErrors
     }
 
     /// <summary>The fields of an OpenAI-shaped error body; all null when it is not one.</summary>
-    private static (string? Message, string? Type, string? Code, string? Param) Read(byte[] body)
+    private static (string? Message, string? Type, string? Code, string? Param) Read(ReadOnlyMemory<byte> body)
     {
         try
         {
