@@ -8,10 +8,10 @@ namespace Platform.Silo.Storage;
 internal static class DedicatedThread
 {
     /// <summary>
-    /// Blocks this dedicated thread until <paramref name="task"/> completes and returns its result. Unlike
-    /// <c>GetAwaiter().GetResult()</c> it does not spin first: spinning before every commit burns a core for nothing.
+    /// Blocks this dedicated thread until <paramref name="task"/> completes, then rethrows its exception if it failed.
+    /// Unlike <c>GetAwaiter().GetResult()</c> it does not spin first: spinning before every commit burns a core for nothing.
     /// </summary>
-    public static T Wait<T>(Task<T> task)
+    public static void Wait(Task task)
     {
         if (!task.IsCompleted)
         {
@@ -20,11 +20,15 @@ internal static class DedicatedThread
             done.Wait();
         }
 
-        return task.GetAwaiter().GetResult();
+        task.GetAwaiter().GetResult();
     }
 
-    /// <inheritdoc cref="Wait{T}(Task{T})"/>
-    public static void Wait(Task task) => Wait(task.ContinueWith(static t => t, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)).GetAwaiter().GetResult();
+    /// <inheritdoc cref="Wait(Task)"/>
+    public static T Wait<T>(Task<T> task)
+    {
+        Wait((Task)task);
+        return task.Result;
+    }
 
     /// <summary>Starts <paramref name="loop"/> on a new background thread; the task completes when it returns.</summary>
     public static Task Start(Action loop, string name)
