@@ -106,6 +106,7 @@ internal static class PlatformHostingExtensions
         app.MapAuditApi();
         app.MapApprovalsApi();
         app.MapBudgetApi();
+        app.MapSecretsApi();
         app.MapRunsApi();
         app.MapProxyApi();
         return app;

@@ -3,6 +3,7 @@ using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
 using Platform.Grains.Interfaces.Runs;
+using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Runs;
 using Platform.Silo;
@@ -42,6 +43,8 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
             .OfType<WorkspaceRole>()
             .ToImmutableSortedSet());
     public IBudgetGrain Budget => grains.GetGrain<IBudgetGrain>(WorkspaceId);
+
+    public ISecretsGrain Secrets => grains.GetGrain<ISecretsGrain>(WorkspaceId);
 
     /// <summary>A run of this workspace; a malformed id is as unknown as another workspace's.</summary>
     public IAgentRunGrain Run(string runId) =>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Text;
 
 using Platform.Grains.Interfaces.Egress;
@@ -80,18 +81,71 @@ public sealed class SecretMatcher
         }
 
         // SearchValues says where, not which; the longest form starting there is the one that matched.
+        return LongestAt(text[at..]).Finding;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with every occurrence of a secret, in any searched form, replaced by
+    /// <c>[label]</c>; <paramref name="findings"/> lists what was replaced (labels and encodings, never values).
+    /// </summary>
+    public string Redact(string text, out ImmutableArray<EgressFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        findings = [];
+        if (_any is null || text.AsSpan().IndexOfAny(_any) < 0)
+        {
+            return text;
+        }
+
+        var found = ImmutableArray.CreateBuilder<EgressFinding>();
+        var result = new StringBuilder(text.Length);
+        var position = 0;
+        while (position < text.Length)
+        {
+            var at = text.AsSpan(position).IndexOfAny(_any);
+            if (at < 0)
+            {
+                break;
+            }
+
+            at += position;
+            var (finding, length) = LongestAt(text.AsSpan(at));
+            result.Append(text, position, at - position);
+            if (finding is null)
+            {
+                result.Append(text[at]);
+                position = at + 1;
+                continue;
+            }
+
+            result.Append('[').Append(finding.Secret).Append(']');
+            if (!found.Contains(finding))
+            {
+                found.Add(finding);
+            }
+
+            position = at + length;
+        }
+
+        result.Append(text, position, text.Length - position);
+        findings = found.ToImmutable();
+        return result.ToString();
+    }
+
+    private (EgressFinding? Finding, int Length) LongestAt(ReadOnlySpan<char> text)
+    {
         EgressFinding? found = null;
         var length = 0;
         foreach (var (form, finding) in _forms)
         {
-            if (form.Length > length && text[at..].StartsWith(form, StringComparison.Ordinal))
+            if (form.Length > length && text.StartsWith(form, StringComparison.Ordinal))
             {
                 found = finding;
                 length = form.Length;
             }
         }
 
-        return found;
+        return (found, length);
     }
 
     /// <summary>

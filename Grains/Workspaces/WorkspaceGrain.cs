@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Platform.Grains.Audit;
 using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
 
@@ -240,7 +241,9 @@ public sealed class WorkspaceGrain(
         await workspace.WriteStateAsync();
         await AuditAsync("workspace.deleted", actor, "Workspace deleted; every key revoked and the data key destroyed");
 
-        // Crypto-shredding: without its data key, every sealed field of the workspace (runs, notes) is unreadable.
+        // Secret values go first (from storage and from the secrets grain's memory); then crypto-shredding: without its
+        // data key, every sealed field of the workspace (runs, notes, any copy of a secret) is unreadable.
+        await GrainFactory.GetGrain<ISecretsGrain>(PrimaryKey).ForgetAllAsync();
         await GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey).DestroyAsync();
     }
 

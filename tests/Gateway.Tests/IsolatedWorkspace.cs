@@ -11,6 +11,8 @@ namespace Platform.Gateway.Tests;
 /// <param name="ExtraKeyToken">That key's token (its secret must never show anywhere else).</param>
 /// <param name="RunId">A run waiting for approval.</param>
 /// <param name="ApprovalId">The approval that run waits for.</param>
+/// <param name="SecretName">The name of a secret it holds.</param>
+/// <param name="SecretValue">That secret's value (it must never show anywhere).</param>
 public sealed record IsolatedWorkspace(
     string WorkspaceId,
     string Name,
@@ -21,7 +23,9 @@ public sealed record IsolatedWorkspace(
     string ExtraKeyId,
     string ExtraKeyToken,
     string RunId,
-    string ApprovalId)
+    string ApprovalId,
+    string SecretName,
+    string SecretValue)
 {
     /// <summary>The ids a route may take, by path parameter name; a new parameter name must be added here.</summary>
     public IReadOnlyList<string>? IdsFor(string parameterName) => parameterName switch
@@ -30,9 +34,10 @@ public sealed record IsolatedWorkspace(
         "approvalId" => [ApprovalId],
         "keyId" => [OwnerKeyId, ExtraKeyId],
         "userId" => [OwnerUserId, MemberUserId],
+        "secretName" => [SecretName],
         _ => null,
     };
 
     /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
-    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId];
+    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue];
 }

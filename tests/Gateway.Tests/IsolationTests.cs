@@ -17,7 +17,7 @@ public abstract class IsolationTests(ApiFixture api)
 
     /// <summary>The operations known today; the document must still hold them, so a broken document cannot test nothing.</summary>
     private static readonly string[] s_knownParameterisedOperations =
-        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "RevokeKey"];
+        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "RevokeKey", "SetSecret", "RotateSecret", "DeleteSecret"];
 
     /// <summary>A minimal valid body for each operation that takes one; an operation missing here fails the test.</summary>
     private static readonly Dictionary<string, string> s_bodies = new(StringComparer.Ordinal)
@@ -25,14 +25,21 @@ public abstract class IsolationTests(ApiFixture api)
         ["ApproveApproval"] = """{"comment":"isolation probe"}""",
         ["DenyApproval"] = """{"comment":"isolation probe"}""",
         ["PutMember"] = """{"displayName":"Isolation Probe","roles":["member"]}""",
+        ["SetSecret"] = """{"value":"isolation-probe-value"}""",
+        ["RotateSecret"] = """{"value":"isolation-probe-value"}""",
     };
 
     /// <summary>
     /// Operations whose path id names something the caller creates in its own workspace rather than an existing object:
     /// a user id is a person, who may belong to several workspaces, so putting B's member into A is A's own business and
-    /// must answer 200 (a 404 or 409 would tell A that the user exists elsewhere). B must still not change.
+    /// must answer 200 (a 404 or 409 would tell A that the user exists elsewhere); a secret's name is the caller's own
+    /// choice, so setting one B also uses creates it in A (201). B must still not change.
     /// </summary>
-    private static readonly HashSet<string> s_upsertsIntoCallersWorkspace = new(StringComparer.Ordinal) { "PutMember" };
+    private static readonly Dictionary<string, HttpStatusCode> s_upsertsIntoCallersWorkspace = new(StringComparer.Ordinal)
+    {
+        ["PutMember"] = HttpStatusCode.OK,
+        ["SetSecret"] = HttpStatusCode.Created,
+    };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -50,7 +57,7 @@ public abstract class IsolationTests(ApiFixture api)
         var cases = 0;
         var covered = new HashSet<string>(StringComparer.Ordinal);
         // Upserts last: once B's user is a member of A too, removing it from A is A's own business.
-        foreach (var (method, template, operation) in operations.OrderBy(static o => s_upsertsIntoCallersWorkspace.Contains(OperationId(o.Method, o.Template, o.Operation))))
+        foreach (var (method, template, operation) in operations.OrderBy(static o => s_upsertsIntoCallersWorkspace.ContainsKey(OperationId(o.Method, o.Template, o.Operation))))
         {
             var operationId = OperationId(method, template, operation);
             foreach (var url in Urls(template, b, operationId))
@@ -58,11 +65,12 @@ public abstract class IsolationTests(ApiFixture api)
                 var body = Body(operation, operationId);
                 using var response = await SendAsync(callerA, method, url, body);
                 var text = await response.Content.ReadAsStringAsync(Ct);
-                var upsert = s_upsertsIntoCallersWorkspace.Contains(operationId);
+                var upsert = s_upsertsIntoCallersWorkspace.TryGetValue(operationId, out var upsertStatus);
+                var expected = upsert ? upsertStatus : HttpStatusCode.NotFound;
 
                 Assert.True(
-                    response.StatusCode == (upsert ? HttpStatusCode.OK : HttpStatusCode.NotFound),
-                    $"{operationId}: {method.ToUpperInvariant()} {url} with workspace A's key answered {(int)response.StatusCode}, expected {(upsert ? 200 : 404)}: {text}");
+                    response.StatusCode == expected,
+                    $"{operationId}: {method.ToUpperInvariant()} {url} with workspace A's key answered {(int)response.StatusCode}, expected {(int)expected}: {text}");
                 if (!upsert)
                 {
                     Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{operationId}: {url} answered 404 as {response.Content.Headers.ContentType}, not problem details.");
@@ -129,6 +137,9 @@ public abstract class IsolationTests(ApiFixture api)
         (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
         (await owner.PutAsJsonAsync($"/api/members/{memberUserId}", new { displayName = $"Member {tag}", roles = new[] { "member", "approver" } }, Ct)).EnsureSuccessStatusCode();
         var extraKey = await PostAsync(owner, "/api/keys", new { name = "extra", userId = memberUserId, scopes = new[] { "member" } });
+        var secretName = $"deploy-token-{tag}";
+        var secretValue = $"isolation-secret-value-{tag}-{Guid.NewGuid():N}";
+        (await owner.PutAsJsonAsync($"/api/secrets/{secretName}", new { value = secretValue }, Ct)).EnsureSuccessStatusCode();
         var runId = (await PostAsync(owner, "/api/runs", new { input = $"email bob@example.test that the {tag} report is ready" })).GetProperty("runId").GetString()!;
         var waiting = await ProcessFlow.PollRunAsync(owner, runId, "waitingForApproval");
 
@@ -142,7 +153,9 @@ public abstract class IsolationTests(ApiFixture api)
             extraKey.GetProperty("key").GetProperty("keyId").GetString()!,
             extraKey.GetProperty("token").GetString()!,
             runId,
-            waiting.GetProperty("pendingApprovalId").GetString()!);
+            waiting.GetProperty("pendingApprovalId").GetString()!,
+            secretName,
+            secretValue);
     }
 
     /// <summary>Every operation of the document with at least one path parameter, as (method, path template, operation).</summary>
@@ -229,7 +242,7 @@ public abstract class IsolationTests(ApiFixture api)
         string[] reads =
         [
             "/api/workspace", "/api/members", "/api/keys", "/api/budget", "/api/budget/ledger?limit=1000", "/api/approvals?limit=1000",
-            $"/api/approvals/{b.ApprovalId}", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify",
+            $"/api/approvals/{b.ApprovalId}", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify", "/api/secrets",
         ];
         var snapshot = new List<string>();
         foreach (var read in reads)

@@ -1,0 +1,7 @@
+using System.Collections.Immutable;
+using Platform.Grains.Interfaces.Egress;
+
+namespace Platform.Grains.Interfaces.Secrets;
+
+/// <summary>Content with every secret value replaced by its handle, and what was replaced (names and encodings only).</summary>
+public sealed record SecretRedaction(string Content, ImmutableArray<EgressFinding> Findings);
