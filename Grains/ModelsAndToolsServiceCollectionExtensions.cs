@@ -1,8 +1,8 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Platform.Grains.Egress;
 using Platform.Grains.Models;
 using Platform.Grains.Tools;
 
@@ -14,7 +14,7 @@ public static class ModelsAndToolsServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="IChatClientProvider"/> (<c>local</c> and <c>openai</c>; section <c>Platform:Models:OpenAI</c>),
     /// <see cref="IToolCatalog"/> and <see cref="IToolRunner"/> (sections <c>Platform:Smtp</c> and
-    /// <c>Platform:Webhooks</c>). Options are validated when the host starts.
+    /// <c>Platform:Webhooks</c>; webhooks reach a non-public address only if <c>Platform:Egress</c> allows it). Options are validated when the host starts.
     /// </summary>
     public static IServiceCollection AddPlatformModelsAndTools(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,15 +30,11 @@ public static class ModelsAndToolsServiceCollectionExtensions
         services.TryAddSingleton<SmtpMailSender>();
         services.TryAddSingleton<WebhookPoster>();
         services.TryAddSingleton<IToolRunner, ToolRunner>();
-        services.AddHttpClient(WebhookPoster.ClientName)
-            .ConfigureHttpClient(static (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
-            {
-                // A redirect would let an allowlisted URL send the post somewhere the allowlist never named.
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.None,
-            });
+        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName));
+        // The guarded handler refuses private destinations after DNS, and also refuses redirects: a redirect would
+        // let an allowlisted URL send the post somewhere the allowlist never named.
+        services.AddGuardedHttpClient(WebhookPoster.ClientName)
+            .ConfigureHttpClient(static (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout);
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Platform.Grains.Egress;
 using Platform.Grains.Interfaces.Notes;
 using Platform.Grains.Interfaces.Workspaces;
 
@@ -107,6 +108,7 @@ public sealed class ToolRunner(
     private static string Describe(Exception e) => e switch
     {
         SmtpCommandException => e.Message,
+        EgressRefusedException refused => $"Refused: {refused.Description}",
         OperationCanceledException or TimeoutException => "timed out",
         HttpRequestException or IOException or System.Net.Sockets.SocketException => "the server could not be reached",
         WorkspaceNotFoundException => "the workspace does not exist",

@@ -30,6 +30,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
             ["Platform:Smtp:Host"] = "127.0.0.1",
             ["Platform:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Platform:Smtp:From"] = "agent@platform.example.test",
+            ["Platform:Egress:PrivateNetworkAllowlist:0"] = $"127.0.0.1:{_hooks.Address.Port}",
         });
     }
 
@@ -148,6 +149,20 @@ public sealed class ToolRunnerTests : IAsyncLifetime
         Assert.False(sibling.Succeeded);
         Assert.Equal("Refused: the URL is not on this workspace's webhook allowlist.", sibling.Result);
         Assert.False(elsewhere.Succeeded);
+        Assert.Empty(_hooks.Requests);
+    }
+
+    [Fact]
+    public async Task A_workspace_allowlisted_webhook_on_a_loopback_name_the_operator_did_not_allow_is_refused()
+    {
+        // The operator allowed 127.0.0.1:port; "localhost" names the same server but is not on the egress allowlist.
+        var url = $"http://localhost:{_hooks.Address.Port}/hooks/team";
+        var workspace = await WorkspaceWithAllowlistAsync(url);
+
+        var outcome = await RunAsync(workspace, ToolNames.WebhookPost, new { url, message = "m" }, "call-1");
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("Error: webhook.post failed (Refused: the destination is a loopback address).", outcome.Result);
         Assert.Empty(_hooks.Requests);
     }
 
