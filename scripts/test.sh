@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a clean machine: installs what the tests need (PostgreSQL), builds with warnings as
 # errors, runs every test project, and ends with one line "N passed, N failed[, N skipped]".
+# Node.js and npm must be present for the OAuth tests (tests/TestSupport/oidc).
 # The PostgreSQL tests start throw-away clusters themselves (initdb/pg_ctl in a temp directory, a free loopback port);
 # with CI=true they fail rather than skip when PostgreSQL cannot be started.
 set -euo pipefail
@@ -25,7 +26,28 @@ ensure_postgres() {
   fi
 }
 
+# The OAuth connector tests run a real OAuth server (npm oidc-provider, tests/TestSupport/oidc) with Node.js; the test
+# fixture runs 'npm ci' there itself, against the committed lock file, the first time it is needed.
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    local major
+    major="$(node -p 'process.versions.node.split(".")[0]')"
+    if [ "$major" -ge 18 ]; then return; fi
+    log "Node.js $(node --version) is too old for tests/TestSupport/oidc (18 or later is needed)."
+    exit 1
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    log "Node.js and npm are not installed and this user cannot install them: run 'sudo apt-get install -y nodejs npm'."
+    exit 1
+  fi
+  log "installing Node.js and npm (Debian packages nodejs, npm)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq nodejs npm >/dev/null
+}
+
 ensure_postgres
+ensure_node
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log "building Platform.sln (warnings are errors)"

@@ -18,10 +18,9 @@ internal static class ConnectorHttp
     /// </summary>
     public static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, string provider, CancellationToken cancellationToken)
     {
-        var tooLarge = new ConnectorApiException(ConnectorFailure.Failed, $"{provider} answered with a body larger than {limit} bytes.");
         if (response.Content.Headers.ContentLength > limit)
         {
-            throw tooLarge;
+            throw TooLarge(provider, limit);
         }
 
         try
@@ -34,7 +33,7 @@ internal static class ConnectorHttp
                 buffer.Advance(read);
                 if (buffer.WrittenCount > limit)
                 {
-                    throw tooLarge;
+                    throw TooLarge(provider, limit);
                 }
             }
 
@@ -49,6 +48,9 @@ internal static class ConnectorHttp
             throw new ConnectorApiException(ConnectorFailure.Failed, $"{provider} did not answer in time.", retryAfter: null, e);
         }
     }
+
+    private static ConnectorApiException TooLarge(string provider, int limit) =>
+        new(ConnectorFailure.Failed, $"{provider} answered with a body larger than {limit} bytes.");
 
     /// <summary>How long the response asks the caller to wait (delta seconds or an HTTP date), or null when it does not say.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
