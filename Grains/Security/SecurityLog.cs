@@ -17,6 +17,18 @@ internal static partial class SecurityLog
     [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Key file {Path}: retired key-encryption key {KekId}")]
     public static partial void KekRetired(ILogger logger, string path, string kekId);
 
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Key Vault {VaultUri} secret {SecretName} had no versions: created key-encryption key {KekId}")]
+    public static partial void KeyVaultSecretCreated(ILogger logger, Uri vaultUri, string secretName, string kekId);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "Key Vault {VaultUri} secret {SecretName}: {Count} enabled key-encryption key versions, current {KekId}")]
+    public static partial void KeyVaultLoaded(ILogger logger, Uri vaultUri, string secretName, int count, string kekId);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "Key Vault {VaultUri} secret {SecretName}: new current key-encryption key {KekId}")]
+    public static partial void KeyVaultRotated(ILogger logger, Uri vaultUri, string secretName, string kekId);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Information, Message = "Key Vault {VaultUri} secret {SecretName}: disabled key-encryption key {KekId}")]
+    public static partial void KeyVaultRetired(ILogger logger, Uri vaultUri, string secretName, string kekId);
+
     [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Workspace {WorkspaceId}: data key version {Version} created under key-encryption key {KekId}")]
     public static partial void DataKeyCreated(ILogger logger, string workspaceId, int version, string kekId);
 
