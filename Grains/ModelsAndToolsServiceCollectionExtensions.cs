@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Platform.Grains.Connectors;
 using Platform.Grains.Egress;
 using Platform.Grains.Models;
 using Platform.Grains.Tools;
@@ -35,6 +36,7 @@ public static class ModelsAndToolsServiceCollectionExtensions
         // let an allowlisted URL send the post somewhere the allowlist never named.
         services.AddGuardedHttpClient(WebhookPoster.ClientName)
             .ConfigureHttpClient(static (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout);
+        services.AddPlatformConnectors(configuration);
         return services;
     }
 }

@@ -107,6 +107,7 @@ internal static class PlatformHostingExtensions
         app.MapApprovalsApi();
         app.MapBudgetApi();
         app.MapSecretsApi();
+        app.MapConnectorsApi();
         app.MapRunsApi();
         app.MapProxyApi();
         return app;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 
 using Platform.Gateway.Security;
 using Platform.Grains.Budget;
+using Platform.Grains.Egress;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
 using Platform.Grains.Interfaces.Security;
@@ -24,6 +25,7 @@ internal sealed class ChatProxy(
     UpstreamClient upstream,
     StreamRelay relay,
     LocalModelResponder local,
+    EgressGuard egress,
     IOptions<ProxyOptions> options,
     ILogger<ChatProxy> logger)
 {
@@ -71,11 +73,18 @@ internal sealed class ChatProxy(
         }
 
         var audit = grains.GetGrain<IAuditLogGrain>(workspaceId);
-        if (await grains.GetGrain<IWorkspaceKeyGrain>(workspaceId).InspectEgressAsync(request.Text) is { } finding)
+        var verdict = await egress.InspectTextAsync(workspaceId, request.Text, settings.Egress);
+        if (verdict.IsBlocked)
         {
-            await audit.AppendDeferredAsync(ProxyAudit.EgressBlocked(actor, keyId, model.Model, finding));
-            await RejectAsync(context, ProxyRejection.Invalid($"The request contains a secret of this workspace ({finding.Secret}, {finding.Encoding}); it was not sent. Remove it and retry.", "messages") with { Code = "secret_detected" });
+            await audit.AppendDeferredAsync(ProxyAudit.EgressBlocked(actor, keyId, model.Model, verdict.Blocked!));
+            await RejectAsync(context, ProxyRejection.Invalid($"The request was not sent: {verdict.Blocked}. Remove it and retry.", "messages") with { Code = "egress_blocked" });
             return;
+        }
+
+        if (verdict.Redactions.Count > 0)
+        {
+            // Personal data the workspace redacts is replaced inside the JSON's strings before the body is forwarded.
+            request = request with { Body = ProxyRedaction.Redact(request.Body, settings.Egress) };
         }
 
         var promptEstimate = CostEstimator.EstimatePromptTokens([request.Text]) + ((long)request.Attachments * options.Value.AttachmentTokens);

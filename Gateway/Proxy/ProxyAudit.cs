@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Globalization;
 
 using Platform.Grains.Interfaces.Audit;
-using Platform.Grains.Interfaces.Egress;
 
 namespace Platform.Gateway.Proxy;
 
@@ -48,8 +47,8 @@ internal static class ProxyAudit
     public static AuditRecord BudgetRefused(string actor, string keyId, string model, long reservedMicros, string refusal) =>
         AuditRecord.Create("proxy.refused", actor, $"{model}: refused, {refusal}", ("key_id", keyId), ("model", model), ("reason", "budget_exceeded"), ("reserved_micros", Number(reservedMicros)));
 
-    public static AuditRecord EgressBlocked(string actor, string keyId, string model, EgressFinding finding) =>
-        AuditRecord.Create("proxy.egress_blocked", actor, $"{model}: refused, the request carried {finding.Secret} ({finding.Encoding})", ("key_id", keyId), ("model", model), ("secret", finding.Secret), ("encoding", finding.Encoding));
+    public static AuditRecord EgressBlocked(string actor, string keyId, string model, string reason) =>
+        AuditRecord.Create("proxy.egress_blocked", actor, $"{model}: refused, {reason}", ("key_id", keyId), ("model", model), ("reason", reason));
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

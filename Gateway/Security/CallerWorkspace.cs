@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Connectors;
 using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
@@ -45,6 +46,8 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
     public IBudgetGrain Budget => grains.GetGrain<IBudgetGrain>(WorkspaceId);
 
     public ISecretsGrain Secrets => grains.GetGrain<ISecretsGrain>(WorkspaceId);
+
+    public IConnectorsGrain Connectors => grains.GetGrain<IConnectorsGrain>(WorkspaceId);
 
     /// <summary>A run of this workspace; a malformed id is as unknown as another workspace's.</summary>
     public IAgentRunGrain Run(string runId) =>

@@ -27,5 +27,12 @@ public interface IAgentRunGrain : IGrainWithStringKey
 
     /// <summary>Continues the loop: after a start, an approval decision, or a restart.</summary>
     Task ContinueAsync();
+
+    /// <summary>
+    /// Stops a run that has not finished because something it depends on went away (a revoked connector): any call in
+    /// flight is cancelled, and the run ends cancelled with <paramref name="notice"/> in its receipt. A finished run is left as it is.
+    /// </summary>
+    [AlwaysInterleave]
+    Task StopAsync(string notice);
 }
 

@@ -12,6 +12,7 @@ namespace Platform.Grains.Interfaces.Runs;
 /// <param name="ModelCalls">How many model calls it made.</param>
 /// <param name="ToolCalls">How many tool calls ran.</param>
 /// <param name="FinishedAt">When it ended.</param>
+/// <param name="Notices">What guardrails stopped or changed (refused calls, blocked or redacted content, a revoked connector).</param>
 public sealed record RunReceipt(
     string RunId,
     RunStatus Status,
@@ -21,4 +22,5 @@ public sealed record RunReceipt(
     long SpentMicros,
     int ModelCalls,
     int ToolCalls,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt,
+    ImmutableArray<string> Notices);

@@ -4,4 +4,5 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="Model">The model, its provider and prices.</param>
 /// <param name="AuditContent">Whether each call's audit entry keeps a sealed copy of the prompt.</param>
 /// <param name="CreatedAt">When the workspace was created (the <c>created</c> of its model in <c>/v1/models</c>).</param>
-public sealed record ProxySettings(ModelSettings Model, bool AuditContent, DateTimeOffset CreatedAt);
+/// <param name="Egress">The personal data rules applied to every prompt before it is forwarded.</param>
+public sealed record ProxySettings(ModelSettings Model, bool AuditContent, DateTimeOffset CreatedAt, EgressPolicy Egress);

@@ -10,6 +10,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="ApprovalExpiry">Between 1 minute and 30 days.</param>
 /// <param name="Model">New model settings.</param>
 /// <param name="AuditProxyContent">Whether proxy calls keep a sealed copy of the prompt in the audit log.</param>
+/// <param name="Egress">Block, redact or allow personal data (email, phone, card numbers) leaving the workspace.</param>
 public sealed record WorkspacePatch(
     string? Name = null,
     ImmutableSortedSet<ToolClass>? ApprovalRequired = null,
@@ -17,4 +18,5 @@ public sealed record WorkspacePatch(
     ImmutableArray<string>? WebhookAllowlist = null,
     TimeSpan? ApprovalExpiry = null,
     ModelSettings? Model = null,
-    bool? AuditProxyContent = null);
+    bool? AuditProxyContent = null,
+    EgressPolicy? Egress = null);

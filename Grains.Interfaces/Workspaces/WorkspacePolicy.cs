@@ -15,14 +15,19 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// Whether the audit entry of each call through the OpenAI-compatible endpoint keeps a sealed copy of the prompt (off by
 /// default: model, tokens, cost and latency are always audited, content only when the workspace asks).
 /// </param>
+/// <param name="Egress">Personal data rules for everything leaving the workspace; <see langword="null"/> means <see cref="EgressPolicy.Default"/>.</param>
 public sealed record WorkspacePolicy(
     int Version,
     ImmutableSortedSet<ToolClass> ApprovalRequired,
     ImmutableSortedSet<ToolClass> FourEyes,
     ImmutableArray<string> WebhookAllowlist,
     TimeSpan ApprovalExpiry,
-    bool AuditProxyContent = false)
+    bool AuditProxyContent = false,
+    EgressPolicy? Egress = null)
 {
+    /// <summary>The personal data rules in force.</summary>
+    public EgressPolicy EffectiveEgress => Egress ?? EgressPolicy.Default;
+
     /// <summary>The policy a new workspace starts with.</summary>
     public static WorkspacePolicy Default { get; } = new(
         1,

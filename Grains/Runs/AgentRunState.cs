@@ -44,4 +44,13 @@ public sealed class AgentRunState
     public bool CancelRequested { get; set; }
 
     public string? PendingApprovalId { get; set; }
+
+    /// <summary>What guardrails refused, blocked or redacted during the run, in order; part of the receipt.</summary>
+    public List<string> Notices { get; set; } = [];
+
+    /// <summary>Why the run was stopped from outside (a revoked connector), when it was.</summary>
+    public string? StopNotice { get; set; }
+
+    /// <summary>Whether any tool call of the run named a connector (so its end releases the dependency).</summary>
+    public bool UsesConnectors { get; set; }
 }

@@ -45,6 +45,39 @@ public static class RunConversation
         return messages;
     }
 
+    /// <summary>Everything of the conversation a model request carries, as one text for the egress scan.</summary>
+    public static string OutgoingText(IEnumerable<ConversationMessage> conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var text = new System.Text.StringBuilder();
+        foreach (var message in conversation)
+        {
+            text.Append(message.Text).Append('\n');
+            foreach (var call in message.ToolCalls ?? [])
+            {
+                // Decoded as well as raw: the provider reads the JSON, so an escape (\u002B…) must not hide a value from the scan.
+                text.Append(call.Name).Append(' ').Append(call.ArgumentsJson).Append('\n').Append(Platform.Grains.Egress.JsonStrings.Text(call.ArgumentsJson));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A copy of the conversation with the personal data the policy redacts replaced in every text.</summary>
+    public static List<ConversationMessage> Redacted(IEnumerable<ConversationMessage> conversation, Platform.Grains.Interfaces.Workspaces.EgressPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(policy);
+        var kinds = Platform.Grains.Egress.EgressGuard.KindsWith(policy, Platform.Grains.Interfaces.Workspaces.EgressAction.Redact);
+        return [.. conversation.Select(m => new ConversationMessage
+        {
+            Role = m.Role,
+            Text = m.Text is null ? null : Platform.Grains.Egress.PiiScanner.Redact(m.Text, kinds),
+            ToolCallId = m.ToolCallId,
+            ToolCalls = m.ToolCalls,
+        })];
+    }
+
     /// <summary>A model's tool-call arguments as JSON text, whichever way the client delivered them.</summary>
     public static string ArgumentsJson(FunctionCallContent call)
     {

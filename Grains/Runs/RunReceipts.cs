@@ -29,8 +29,9 @@ public static class RunReceipts
             + (error is not null ? $"; {error.TrimEnd('.')}" : "")
             + ".";
         var touched = state.Touched.Count == 0 ? "nothing outside the conversation" : string.Join(", ", state.Touched);
-        var cost = $"Touched {touched}; cost {Money.Format(state.SpentMicros)}.";
-        return new RunReceipt(runId, status, did, cost, [.. state.Touched], state.SpentMicros, state.ModelCalls, state.ToolCallsRun, finishedAt);
+        var cost = $"Touched {touched}; cost {Money.Format(state.SpentMicros)}."
+            + (state.Notices.Count > 0 ? $" {Count(state.Notices.Count, "guardrail notice")}." : "");
+        return new RunReceipt(runId, status, did, cost, [.. state.Touched], state.SpentMicros, state.ModelCalls, state.ToolCallsRun, finishedAt, [.. state.Notices]);
     }
 
     private static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");

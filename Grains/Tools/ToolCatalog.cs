@@ -7,7 +7,7 @@ using Platform.Grains.Interfaces.Workspaces;
 namespace Platform.Grains.Tools;
 
 /// <summary>
-/// The platform's four tools and the gate in front of them: a call is refused unless the tool is known and its
+/// The platform's tools and the gate in front of them: a call is refused unless the tool is known and its
 /// arguments satisfy the tool's schema exactly (no extra fields, right types, valid emails and URLs, bounded lengths).
 /// </summary>
 public sealed class ToolCatalog : IToolCatalog
@@ -42,6 +42,57 @@ public sealed class ToolCatalog : IToolCatalog
                    "url":{"type":"string","format":"uri","maxLength":2000,"description":"A URL on the workspace's webhook allowlist."},
                    "message":{"type":"string","minLength":1,"maxLength":4000,"description":"The text to post."}},
                  "required":["url","message"],"additionalProperties":false}
+                """),
+            Define(ToolNames.SlackPostMessage, "Posts a message to a Slack channel granted to a Slack connector.", ToolClass.Send, """
+                {"type":"object","properties":{
+                   "connector":{"type":"string","pattern":"^con[0-9a-f]{12}$","description":"The Slack connector's id."},
+                   "channel":{"type":"string","minLength":1,"maxLength":32,"description":"A channel id the connector was granted."},
+                   "text":{"type":"string","minLength":1,"maxLength":4000,"description":"The message."}},
+                 "required":["connector","channel","text"],"additionalProperties":false}
+                """),
+            Define(ToolNames.SlackReadHistory, "Reads the newest messages of a Slack channel granted to a Slack connector.", ToolClass.Read, """
+                {"type":"object","properties":{
+                   "connector":{"type":"string","pattern":"^con[0-9a-f]{12}$","description":"The Slack connector's id."},
+                   "channel":{"type":"string","minLength":1,"maxLength":32,"description":"A channel id the connector was granted."},
+                   "limit":{"type":"integer","minimum":1,"maximum":100,"description":"How many messages (default 20)."}},
+                 "required":["connector","channel"],"additionalProperties":false}
+                """),
+            Define(ToolNames.GitHubCreateIssue, "Opens an issue in a repository granted to a GitHub connector.", ToolClass.Write, """
+                {"type":"object","properties":{
+                   "connector":{"type":"string","pattern":"^con[0-9a-f]{12}$","description":"The GitHub connector's id."},
+                   "repository":{"type":"string","minLength":3,"maxLength":140,"description":"owner/name, granted to the connector."},
+                   "title":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^\\r\\n]*$","description":"One line."},
+                   "body":{"type":"string","maxLength":20000,"description":"Markdown."}},
+                 "required":["connector","repository","title","body"],"additionalProperties":false}
+                """),
+            Define(ToolNames.GitHubComment, "Comments on an issue or pull request in a repository granted to a GitHub connector.", ToolClass.Write, """
+                {"type":"object","properties":{
+                   "connector":{"type":"string","pattern":"^con[0-9a-f]{12}$","description":"The GitHub connector's id."},
+                   "repository":{"type":"string","minLength":3,"maxLength":140,"description":"owner/name, granted to the connector."},
+                   "issue_number":{"type":"integer","minimum":1,"maximum":1000000000,"description":"The issue or pull request number."},
+                   "body":{"type":"string","minLength":1,"maxLength":20000,"description":"Markdown."}},
+                 "required":["connector","repository","issue_number","body"],"additionalProperties":false}
+                """),
+            Define(ToolNames.GitHubReadFile, "Reads a text file from a repository granted to a GitHub connector.", ToolClass.Read, """
+                {"type":"object","properties":{
+                   "connector":{"type":"string","pattern":"^con[0-9a-f]{12}$","description":"The GitHub connector's id."},
+                   "repository":{"type":"string","minLength":3,"maxLength":140,"description":"owner/name, granted to the connector."},
+                   "path":{"type":"string","minLength":1,"maxLength":1000,"description":"The file's path in the repository."},
+                   "ref":{"type":"string","minLength":1,"maxLength":250,"description":"A branch, tag or commit (default: the default branch)."}},
+                 "required":["connector","repository","path"],"additionalProperties":false}
+                """),
+            Define(ToolNames.HttpGet, "GETs a URL under an HTTP connector's allowed prefixes; answers the status and the text body.", ToolClass.Read, """
+                {"type":"object","properties":{
+                   "connector":{"type":"string","pattern":"^con[0-9a-f]{12}$","description":"The HTTP connector's id."},
+                   "url":{"type":"string","format":"uri","maxLength":2000,"description":"A URL under one of the connector's allowed prefixes."}},
+                 "required":["connector","url"],"additionalProperties":false}
+                """),
+            Define(ToolNames.HttpPost, "POSTs a body to a URL under an HTTP connector's allowed prefixes.", ToolClass.Send, """
+                {"type":"object","properties":{
+                   "connector":{"type":"string","pattern":"^con[0-9a-f]{12}$","description":"The HTTP connector's id."},
+                   "url":{"type":"string","format":"uri","maxLength":2000,"description":"A URL under one of the connector's allowed prefixes."},
+                   "body":{"type":"string","maxLength":20000,"description":"The body; sent as JSON when it parses as JSON, else as plain text."}},
+                 "required":["connector","url","body"],"additionalProperties":false}
                 """),
         ];
         _byName = Tools.ToFrozenDictionary(static t => t.Name, StringComparer.Ordinal);

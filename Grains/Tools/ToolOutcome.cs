@@ -6,4 +6,5 @@ namespace Platform.Grains.Tools;
 /// <param name="Succeeded">Whether it did what was asked.</param>
 /// <param name="Result">Its result (or error) as text for the model; treated as untrusted data by the run.</param>
 /// <param name="Touched">What it touched, for the receipt: recipients, URLs, note ids.</param>
-public sealed record ToolOutcome(bool Succeeded, string Result, ImmutableArray<string> Touched);
+/// <param name="Notice">Set when a guardrail stopped the call (scope, egress, revoked connector): goes to the receipt and the audit.</param>
+public sealed record ToolOutcome(bool Succeeded, string Result, ImmutableArray<string> Touched, string? Notice = null);

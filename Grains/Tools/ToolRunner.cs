@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Platform.Grains.Connectors;
 using Platform.Grains.Egress;
 using Platform.Grains.Interfaces.Notes;
 using Platform.Grains.Interfaces.Workspaces;
@@ -8,7 +9,7 @@ using Platform.Grains.Interfaces.Workspaces;
 namespace Platform.Grains.Tools;
 
 /// <summary>
-/// Runs the four tools. Arguments are validated again here even though the run validated them, because this is the
+/// Runs the tools. Arguments are validated again here even though the run validated them, because this is the
 /// last code before a side effect and must not trust its caller. A tool's failure is an unsuccessful outcome with a
 /// short, argument-free reason; only cancellation propagates.
 /// </summary>
@@ -17,6 +18,8 @@ public sealed class ToolRunner(
     IToolCatalog catalog,
     SmtpMailSender mail,
     WebhookPoster webhooks,
+    ConnectorToolRunner connectors,
+    EgressGuard egress,
     ILogger<ToolRunner> logger) : IToolRunner
 {
     /// <summary>How many notes <c>notes.read</c> gives the model at most (the newest), so one call cannot flood a prompt.</summary>
@@ -32,16 +35,32 @@ public sealed class ToolRunner(
             return new ToolOutcome(false, $"Refused: {validation.Error}", []);
         }
 
-        using var document = JsonDocument.Parse(validation.CanonicalArguments!);
-        var arguments = document.RootElement;
         try
         {
+            var canonical = validation.CanonicalArguments!;
+            if (LeavesWorkspace(invocation.Tool))
+            {
+                // The last look before anything leaves: the run checked too, but a secret may have been set since.
+                var policy = (await grains.GetGrain<IWorkspaceGrain>(invocation.WorkspaceId).GetAsync()).Policy;
+                var verdict = await egress.InspectJsonAsync(invocation.WorkspaceId, canonical, policy.EffectiveEgress);
+                if (verdict.IsBlocked)
+                {
+                    ToolsLog.ToolRefused(logger, invocation.WorkspaceId, invocation.RunId, invocation.Tool, "egress blocked");
+                    return new ToolOutcome(false, $"Refused: {verdict.Blocked}.", [], $"{invocation.Tool} blocked before sending: {verdict.Blocked}.");
+                }
+
+                canonical = verdict.Content;
+            }
+
+            using var document = JsonDocument.Parse(canonical);
+            var arguments = document.RootElement;
             var outcome = invocation.Tool switch
             {
                 ToolNames.NotesRead => await ReadNotesAsync(invocation),
                 ToolNames.NotesWrite => await WriteNoteAsync(invocation, arguments),
                 ToolNames.EmailSend => await SendEmailAsync(invocation, arguments, cancellationToken),
                 ToolNames.WebhookPost => await PostWebhookAsync(invocation, arguments, cancellationToken),
+                _ when ConnectorTools.KindOf(invocation.Tool) is not null => await connectors.RunAsync(invocation, arguments, cancellationToken),
                 _ => new ToolOutcome(false, $"Refused: the tool '{invocation.Tool}' has no runner.", []),
             };
             if (outcome.Succeeded)
@@ -58,9 +77,15 @@ public sealed class ToolRunner(
         catch (Exception e)
         {
             ToolsLog.ToolFailed(logger, invocation.WorkspaceId, invocation.RunId, invocation.Tool, e.GetType().Name);
-            return new ToolOutcome(false, $"Error: {invocation.Tool} failed ({Describe(e)}).", []);
+
+            // The handler's refusal of a private destination arrives wrapped by HttpClient; it is a guardrail, so the receipt says so.
+            var refused = e as EgressRefusedException ?? e.InnerException as EgressRefusedException;
+            return new ToolOutcome(false, $"Error: {invocation.Tool} failed ({Describe(refused ?? e)}).", [], refused is null ? null : $"{invocation.Tool} refused: {refused.Message}");
         }
     }
+
+    /// <summary>Every tool but the notes ones reaches outside the workspace (even a GET carries its URL out).</summary>
+    public static bool LeavesWorkspace(string tool) => tool is not (ToolNames.NotesRead or ToolNames.NotesWrite);
 
     private async Task<ToolOutcome> ReadNotesAsync(ToolInvocation invocation)
     {

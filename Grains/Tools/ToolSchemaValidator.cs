@@ -15,7 +15,7 @@ internal static class ToolSchemaValidator
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "type", "properties", "required", "additionalProperties", "minLength", "maxLength", "maxItems", "items", "enum",
-        "pattern", "format", "description",
+        "pattern", "format", "description", "minimum", "maximum",
     };
 
     /// <summary>Returns null when <paramref name="value"/> satisfies <paramref name="schema"/>, else the first reason it does not.</summary>
@@ -40,9 +40,30 @@ internal static class ToolSchemaValidator
             "object" => CheckObject(schema, value, path),
             "string" => CheckString(schema, value, path),
             "array" => CheckArray(schema, value, path),
+            "integer" => CheckInteger(schema, value, path),
             null => null,
             _ => throw new InvalidOperationException($"Schema type '{type}' at {path} is not supported by the tool validator."),
         };
+    }
+
+    private static string? CheckInteger(JsonElement schema, JsonElement value, string path)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        {
+            return $"{path} must be an integer.";
+        }
+
+        if (schema.TryGetProperty("minimum", out var min) && number < min.GetInt64())
+        {
+            return $"{path} must be at least {min.GetInt64()}.";
+        }
+
+        if (schema.TryGetProperty("maximum", out var max) && number > max.GetInt64())
+        {
+            return $"{path} must be at most {max.GetInt64()}.";
+        }
+
+        return null;
     }
 
     private static string? CheckObject(JsonElement schema, JsonElement value, string path)

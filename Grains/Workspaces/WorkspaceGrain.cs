@@ -52,7 +52,7 @@ public sealed class WorkspaceGrain(
     public Task<ProxySettings> GetProxySettingsAsync()
     {
         EnsureLive();
-        return Task.FromResult(_proxySettings ??= new ProxySettings(State.Model, State.Policy.AuditProxyContent, State.CreatedAt));
+        return Task.FromResult(_proxySettings ??= new ProxySettings(State.Model, State.Policy.AuditProxyContent, State.CreatedAt, State.Policy.EffectiveEgress));
     }
 
     public async Task<WorkspaceView> UpdateAsync(WorkspacePatch patch, string actor)
@@ -75,6 +75,7 @@ public sealed class WorkspaceGrain(
             WebhookAllowlist = patch.WebhookAllowlist ?? policy.WebhookAllowlist,
             ApprovalExpiry = patch.ApprovalExpiry ?? policy.ApprovalExpiry,
             AuditProxyContent = patch.AuditProxyContent ?? policy.AuditProxyContent,
+            Egress = patch.Egress ?? policy.Egress,
         };
         if (!PolicyEquals(newPolicy, policy))
         {
@@ -280,7 +281,8 @@ public sealed class WorkspaceGrain(
         && a.FourEyes.SetEquals(b.FourEyes)
         && a.WebhookAllowlist.SequenceEqual(b.WebhookAllowlist)
         && a.ApprovalExpiry == b.ApprovalExpiry
-        && a.AuditProxyContent == b.AuditProxyContent;
+        && a.AuditProxyContent == b.AuditProxyContent
+        && a.EffectiveEgress == b.EffectiveEgress;
 
     private Task<AuditEntry> AuditAsync(string kind, string actor, string summary, params (string Key, string Value)[] details) =>
         GrainFactory.AuditAsync(PrimaryKey, kind, actor, summary, details);

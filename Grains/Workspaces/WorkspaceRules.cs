@@ -58,6 +58,11 @@ public static class WorkspaceRules
         {
             Validate(model);
         }
+
+        if (patch.Egress is { } egress && !(Enum.IsDefined(egress.Email) && Enum.IsDefined(egress.Phone) && Enum.IsDefined(egress.CardNumber)))
+        {
+            throw new ArgumentException("egress: each of email, phone and cardNumber is allow, redact or block.", nameof(patch));
+        }
     }
 
     public static void Validate(ModelSettings model)

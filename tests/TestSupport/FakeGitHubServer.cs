@@ -31,6 +31,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     private const int RateLimit = 5000;
 
     private readonly ConcurrentDictionary<string, byte> _tokens = new(StringComparer.Ordinal);
+    private Func<string, Task<bool>>? _check;
     private readonly ConcurrentDictionary<string, string> _repositories = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Repository, string Ref, string Path), byte[]> _files = new(FileKeyComparer.Instance);
     private readonly ConcurrentQueue<FakeGitHubIssue> _issues = new();
@@ -71,6 +72,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 
     /// <summary>From now on, <paramref name="token"/> gets 401 <c>Bad credentials</c>, as a revoked token does.</summary>
     public void RevokeToken(string token) => _tokens.TryRemove(token, out _);
+
+    /// <summary>
+    /// Also accepts any token <paramref name="check"/> calls valid: pass an OAuth server's introspection, and tokens it
+    /// issued work here until it revokes them, as at the real provider.
+    /// </summary>
+    public void ValidateTokensWith(Func<string, Task<bool>> check) => _check = check;
 
     /// <summary>Makes <paramref name="repository"/> (<c>owner/name</c>) exist, with no files or issues.</summary>
     public void AddRepository(string repository) => _repositories.TryAdd(repository, repository);
@@ -139,7 +146,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             return Reply(StatusCodes.Status401Unauthorized, Message("Requires authentication", "https://docs.github.com/rest", 401));
         }
 
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !_tokens.ContainsKey(authorization["Bearer ".Length..]))
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !IsAccepted(authorization["Bearer ".Length..]))
         {
             return Reply(StatusCodes.Status401Unauthorized, Message("Bad credentials", "https://docs.github.com/rest", 401));
         }
@@ -351,4 +358,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             return null;
         }
     }
+
+    // The fake's handlers are synchronous; a test server can afford to wait for the introspection call.
+    private bool IsAccepted(string token) => _tokens.ContainsKey(token) || (_check is { } check && check(token).GetAwaiter().GetResult());
 }

@@ -86,6 +86,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// </summary>
     public void Release() => Volatile.Read(ref _gate).TrySetResult();
 
+    /// <summary>Drops every queued answer, so a test sharing the server starts from an empty script.</summary>
+    public void ClearQueue() => _responses.Clear();
+
     /// <summary>
     /// Queues a plain text answer. Without <paramref name="reportUsage"/> the answer carries no usage at all (no
     /// <c>usage</c> field, no usage chunk even when asked), like a provider that reports none; with

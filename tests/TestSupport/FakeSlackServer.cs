@@ -29,6 +29,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
     public const string BotId = "B0FAKEBOT01";
 
     private readonly ConcurrentDictionary<string, byte> _tokens = new(StringComparer.Ordinal);
+    private Func<string, Task<bool>>? _check;
     private readonly ConcurrentDictionary<string, List<JsonObject>> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeSlackPost> _posted = new();
     private readonly ConcurrentQueue<JsonReply> _interruptions = new();
@@ -68,6 +69,12 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     /// <summary>From now on, <paramref name="token"/> is refused with <c>invalid_auth</c>, as a revoked token is.</summary>
     public void RevokeToken(string token) => _tokens.TryRemove(token, out _);
+
+    /// <summary>
+    /// Also accepts any token <paramref name="check"/> calls valid: pass an OAuth server's introspection, and tokens it
+    /// issued work here until it revokes them, as at the real provider.
+    /// </summary>
+    public void ValidateTokensWith(Func<string, Task<bool>> check) => _check = check;
 
     /// <summary>Makes <paramref name="channel"/> known (the bot is a member), with no messages yet.</summary>
     public void AddChannel(string channel) => _channels.GetOrAdd(channel, static _ => []);
@@ -125,7 +132,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
             return Error("not_authed");
         }
 
-        if (!_tokens.ContainsKey(authorization["Bearer ".Length..]))
+        if (!IsAccepted(authorization["Bearer ".Length..]))
         {
             return Error("invalid_auth");
         }
@@ -248,4 +255,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     private static JsonReply Error(string error) =>
         new(StatusCodes.Status200OK, new JsonObject { ["ok"] = false, ["error"] = error });
+
+    // The fake's handlers are synchronous; a test server can afford to wait for the introspection call.
+    private bool IsAccepted(string token) => _tokens.ContainsKey(token) || (_check is { } check && check(token).GetAwaiter().GetResult());
 }

@@ -65,7 +65,9 @@ public sealed class OpenAIChatClientAdapterTests : IAsyncLifetime
         Assert.Equal(300, body.RootElement.GetProperty("max_completion_tokens").GetInt32());
         Assert.Equal(["system", "user"], body.RootElement.GetProperty("messages").EnumerateArray().Select(static m => m.GetProperty("role").GetString()));
         var tools = body.RootElement.GetProperty("tools").EnumerateArray().ToList();
-        Assert.Equal(["notes_read", "notes_write", "email_send", "webhook_post"], tools.Select(static t => t.GetProperty("function").GetProperty("name").GetString()));
+        Assert.Equal(
+            ["notes_read", "notes_write", "email_send", "webhook_post", "slack_post_message", "slack_read_history", "github_create_issue", "github_comment", "github_read_file", "http_get", "http_post"],
+            tools.Select(static t => t.GetProperty("function").GetProperty("name").GetString()));
         Assert.All(tools, static t => Assert.Equal("function", t.GetProperty("type").GetString()));
         var emailSchema = tools[2].GetProperty("function").GetProperty("parameters");
         Assert.False(emailSchema.GetProperty("additionalProperties").GetBoolean());

@@ -8,10 +8,14 @@ public sealed class ToolCatalogTests
     private readonly ToolCatalog _catalog = new();
 
     [Fact]
-    public void The_catalog_offers_four_tools_with_their_classes()
+    public void The_catalog_offers_its_tools_with_their_classes()
     {
         Assert.Equal(
-            [(ToolNames.NotesRead, ToolClass.Read), (ToolNames.NotesWrite, ToolClass.Write), (ToolNames.EmailSend, ToolClass.Send), (ToolNames.WebhookPost, ToolClass.Send)],
+            [
+                (ToolNames.NotesRead, ToolClass.Read), (ToolNames.NotesWrite, ToolClass.Write), (ToolNames.EmailSend, ToolClass.Send), (ToolNames.WebhookPost, ToolClass.Send),
+                (ToolNames.SlackPostMessage, ToolClass.Send), (ToolNames.SlackReadHistory, ToolClass.Read), (ToolNames.GitHubCreateIssue, ToolClass.Write),
+                (ToolNames.GitHubComment, ToolClass.Write), (ToolNames.GitHubReadFile, ToolClass.Read), (ToolNames.HttpGet, ToolClass.Read), (ToolNames.HttpPost, ToolClass.Send),
+            ],
             _catalog.Tools.Select(static t => (t.Name, t.Class)));
     }
 

@@ -95,7 +95,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
     [Fact]
     public async Task An_email_reaches_the_smtp_server_with_recipient_subject_body_and_a_message_id_from_the_idempotency_key()
     {
-        var outcome = await RunAsync(NewWorkspace(), ToolNames.EmailSend, new { to = "alice@example.test", subject = "Lunch — today", body = "Lunch is at noon.\n.\nSee you." }, "run-1:call-1");
+        var outcome = await RunAsync(await CreatedWorkspaceAsync(), ToolNames.EmailSend, new { to = "alice@example.test", subject = "Lunch — today", body = "Lunch is at noon.\n.\nSee you." }, "run-1:call-1");
 
         Assert.True(outcome.Succeeded, outcome.Result);
         Assert.Equal(["mailto:alice@example.test"], outcome.Touched);
@@ -109,11 +109,27 @@ public sealed class ToolRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_email_carrying_a_workspace_secret_in_base64_is_refused_before_the_smtp_server_sees_it()
+    {
+        var workspace = await CreatedWorkspaceAsync();
+        const string secret = "sk_live_tool_runner_secret_42";
+        await _silo.Grains.GetGrain<Platform.Grains.Interfaces.Secrets.ISecretsGrain>(workspace).SetAsync("stripe-key", secret, "user:owner-1");
+        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret));
+
+        var outcome = await RunAsync(workspace, ToolNames.EmailSend, new { to = "eve@example.test", subject = "data", body = $"here: {encoded}" }, "call-1");
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("secret://stripe-key (base64)", outcome.Notice, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, outcome.Result, StringComparison.Ordinal);
+        Assert.Empty(_smtp.Messages);
+    }
+
+    [Fact]
     public async Task A_recipient_the_server_refuses_is_an_unsuccessful_outcome_not_an_exception()
     {
         _smtp.RefuseRecipient = "nobody@example.test";
 
-        var outcome = await RunAsync(NewWorkspace(), ToolNames.EmailSend, new { to = "nobody@example.test", subject = "s", body = "b" }, "call-1");
+        var outcome = await RunAsync(await CreatedWorkspaceAsync(), ToolNames.EmailSend, new { to = "nobody@example.test", subject = "s", body = "b" }, "call-1");
 
         Assert.False(outcome.Succeeded);
         Assert.Equal("Error: email.send failed (The SMTP server refused RCPT TO with code 550.).", outcome.Result);
@@ -198,10 +214,16 @@ public sealed class ToolRunnerTests : IAsyncLifetime
 
     private async Task<string> WorkspaceWithAllowlistAsync(string allowed)
     {
+        var workspace = await CreatedWorkspaceAsync();
+        await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).UpdateAsync(new WorkspacePatch(WebhookAllowlist: [allowed]), "owner-1");
+        return workspace;
+    }
+
+    /// <summary>A workspace that exists: tools that send look up its egress policy first.</summary>
+    private async Task<string> CreatedWorkspaceAsync()
+    {
         var workspace = NewWorkspace();
-        var grain = _silo.Grains.GetGrain<IWorkspaceGrain>(workspace);
-        await grain.CreateAsync("Tools", "owner-1", "Owner");
-        await grain.UpdateAsync(new WorkspacePatch(WebhookAllowlist: [allowed]), "owner-1");
+        await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).CreateAsync("Tools", "owner-1", "Owner");
         return workspace;
     }
 

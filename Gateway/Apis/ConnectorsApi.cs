@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Gateway.Security;
+using Platform.Grains.Interfaces.Connectors;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Workspaces;
+using Platform.Silo;
+
+namespace Platform.Gateway.Apis;
+
+/// <summary>
+/// The caller's workspace's connectors: created with a narrow scope, authorized at the provider (authorization code +
+/// PKCE), revoked. The provider's redirect lands on <c>/oauth/callback</c>, which carries no key: the one-time state
+/// names the workspace and proves the redirect belongs to an authorization this platform started.
+/// </summary>
+internal static class ConnectorsApi
+{
+    /// <summary>The redirect URI's path; operators register <c>https://their-host/oauth/callback</c> with each provider.</summary>
+    public const string CallbackPath = "/oauth/callback";
+
+    public static IEndpointRouteBuilder MapConnectorsApi(this IEndpointRouteBuilder routes)
+    {
+        var admin = PlatformPolicies.Scope(ApiKeyScope.Admin);
+        var connectors = routes.MapGroup("/api/connectors").WithTags("Connectors");
+        connectors.MapGet("/", ListConnectorsAsync).RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Member)).WithName("ListConnectors");
+        connectors.MapPost("/", CreateConnectorAsync).RequireAuthorization(admin).WithName("CreateConnector");
+        connectors.MapGet("/{connectorId}", GetConnectorAsync).RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Member)).WithName("GetConnector");
+        connectors.MapPost("/{connectorId}/authorize", AuthorizeConnectorAsync).RequireAuthorization(admin).WithName("AuthorizeConnector");
+        connectors.MapPost("/{connectorId}/revoke", RevokeConnectorAsync).RequireAuthorization(admin).WithName("RevokeConnector");
+
+        // A browser arrives here from the provider: no API key, so not part of the API's document.
+        routes.MapGet(CallbackPath, CallbackAsync).AllowAnonymous().ExcludeFromDescription().WithName("OAuthCallback");
+        return routes;
+    }
+
+    public static async Task<Ok<ImmutableArray<ConnectorView>>> ListConnectorsAsync(CallerWorkspace caller) =>
+        TypedResults.Ok(await caller.Connectors.ListAsync());
+
+    public static async Task<Created<ConnectorView>> CreateConnectorAsync(CreateConnector request, CallerWorkspace caller)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var created = await caller.Connectors.CreateAsync(request, caller.Actor);
+        return TypedResults.Created($"/api/connectors/{created.ConnectorId}", created);
+    }
+
+    public static async Task<Ok<ConnectorView>> GetConnectorAsync(string connectorId, CallerWorkspace caller) =>
+        TypedResults.Ok(await caller.Connectors.GetAsync(connectorId));
+
+    public static async Task<Ok<AuthorizationStart>> AuthorizeConnectorAsync(string connectorId, CallerWorkspace caller) =>
+        TypedResults.Ok(await caller.Connectors.BeginAuthorizationAsync(connectorId, caller.Actor));
+
+    public static async Task<Ok<ConnectorView>> RevokeConnectorAsync(string connectorId, CallerWorkspace caller) =>
+        TypedResults.Ok(await caller.Connectors.RevokeAsync(connectorId, caller.Actor));
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> CallbackAsync(string? state, string? code, string? error, IGrainFactory grains)
+    {
+        var dot = state?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (state is null || dot < 0 || !WorkspaceIds.IsValid(state[..dot]) || (code is null && error is null))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid authorization callback", detail: "The callback needs the state this platform issued and a code or an error.");
+        }
+
+        var connectors = grains.GetGrain<IConnectorsGrain>(state[..dot]);
+        if (error is not null)
+        {
+            var failed = await connectors.FailAuthorizationAsync(state, error);
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Authorization declined", detail: $"The provider did not authorize connector {failed.Name}; start the authorization again to retry.");
+        }
+
+        var connected = await connectors.CompleteAuthorizationAsync(state, code!);
+        return TypedResults.Text($"Connector {connected.Name} is connected. You may close this page.", "text/plain");
+    }
+}

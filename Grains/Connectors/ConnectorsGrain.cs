@@ -1,0 +1,401 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Grains.Audit;
+using Platform.Grains.Connectors.OAuth;
+using Platform.Grains.Interfaces.Connectors;
+using Platform.Grains.Interfaces.Runs;
+using Platform.Grains.Interfaces.Secrets;
+using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Runs;
+using Platform.Grains.Security;
+
+namespace Platform.Grains.Connectors;
+
+/// <summary>
+/// A workspace's connectors. OAuth ones go through authorization code + PKCE: the state names the workspace (so the
+/// provider's redirect finds this grain) plus 32 random bytes, of which only a hash is kept; the PKCE verifier is
+/// sealed with the workspace key. Tokens go to the secret store. Every use checks the status first, so revoking is
+/// effective from the very next call, and revoking also stops the runs that depend on the connector.
+/// </summary>
+public sealed partial class ConnectorsGrain(
+    [PersistentState("connectors")] IPersistentState<ConnectorsState> connectors,
+    IServiceProvider services,
+    IOptions<ConnectorsOptions> options,
+    TimeProvider time,
+    ILogger<ConnectorsGrain> logger) : Grain, IConnectorsGrain
+{
+    private const string VerifierPurpose = "connector.pkce_verifier";
+
+    private List<StoredConnector> Stored => connectors.State.Connectors;
+
+    private ISecretsGrain Secrets => GrainFactory.GetGrain<ISecretsGrain>(PrimaryKey);
+
+    public async Task<ConnectorView> CreateAsync(CreateConnector request, string actor)
+    {
+        var (channels, repositories, urls) = ConnectorRules.Validate(request);
+        var provider = options.Value.For(request.Kind);
+        if (provider is { IsConfigured: false })
+        {
+            throw new ArgumentException($"The operator has not set up {request.Kind} connectors on this platform.", nameof(request));
+        }
+
+        if (request.AuthorizationSecret is { } handle)
+        {
+            if (!SecretHandle.TryParse(handle, out var name) || !(await Secrets.ListAsync()).Any(s => s.Name == name))
+            {
+                throw new ArgumentException($"authorizationSecret names no secret of this workspace ('{handle}'); set it first.", nameof(request));
+            }
+        }
+
+        if (Stored.Count(c => c.Status != ConnectorStatus.Revoked) >= ConnectorRules.MaxConnectors)
+        {
+            throw new WorkspaceConflictException($"The workspace holds {ConnectorRules.MaxConnectors} connectors, the most it may.");
+        }
+
+        var now = time.GetUtcNow();
+        var connector = new StoredConnector
+        {
+            ConnectorId = ConnectorRules.NewId(),
+            Kind = request.Kind,
+            Name = request.Name,
+            Status = provider is null ? ConnectorStatus.Connected : ConnectorStatus.PendingAuthorization,
+            Channels = [.. channels],
+            Repositories = [.. repositories],
+            AllowedUrls = [.. urls],
+            AuthorizationSecret = request.AuthorizationSecret,
+            CreatedAt = now,
+            ConnectedAt = provider is null ? now : null,
+        };
+        Stored.Add(connector);
+        await connectors.WriteStateAsync();
+        await AuditAsync("connector.created", actor, $"{connector.Kind} connector {connector.Name} created", connector, ("scope", ScopeText(connector)));
+        return View(connector);
+    }
+
+    public Task<ImmutableArray<ConnectorView>> ListAsync() => Task.FromResult(Stored.Select(View).ToImmutableArray());
+
+    public Task<ConnectorView> GetAsync(string connectorId) => Task.FromResult(View(Find(connectorId)));
+
+    public async Task<AuthorizationStart> BeginAuthorizationAsync(string connectorId, string actor)
+    {
+        var connector = Find(connectorId);
+        if (options.Value.For(connector.Kind) is not { OAuth: { } oauth } provider)
+        {
+            throw new ArgumentException($"A {connector.Kind} connector needs no authorization.", nameof(connectorId));
+        }
+
+        if (connector.Status is not (ConnectorStatus.PendingAuthorization or ConnectorStatus.ReconnectNeeded))
+        {
+            throw new WorkspaceConflictException($"Connector {connector.Name} is {Describe(connector.Status)}; only a pending connector or one that needs reconnecting is authorized.");
+        }
+
+        var state = $"{PrimaryKey}.{OAuthAuthorization.CreateState()}";
+        var request = OAuthAuthorization.Begin(oauth, provider.Scope, state);
+        var expiresAt = time.GetUtcNow() + options.Value.AuthorizationLifetime;
+        connector.PendingStateHash = Hash(state);
+        connector.PendingVerifierSealed = await SealedJson.SealAsync(GrainFactory, PrimaryKey, VerifierPurpose, request.CodeVerifier);
+        connector.PendingExpiresAt = expiresAt;
+        await connectors.WriteStateAsync();
+        await AuditAsync("connector.authorization_started", actor, $"Authorization of {connector.Name} started", connector);
+        return new AuthorizationStart(request.Url, expiresAt);
+    }
+
+    public async Task<ConnectorView> CompleteAuthorizationAsync(string state, string code)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        var connector = TakePending(state);
+        var verifier = await SealedJson.OpenAsync<string>(GrainFactory, PrimaryKey, VerifierPurpose, connector.PendingVerifierSealed!);
+
+        // The state is used up before the exchange: a replayed callback finds nothing, whatever the provider answers.
+        ClearPending(connector);
+        await connectors.WriteStateAsync();
+
+        OAuthTokens tokens;
+        try
+        {
+            tokens = await OAuth.ExchangeCodeAsync(options.Value.For(connector.Kind)!.OAuth!, code, verifier);
+        }
+        catch (OAuthProtocolException e)
+        {
+            await AuditAsync("connector.authorization_failed", "provider", $"Authorization of {connector.Name} failed: {e.Error}", connector, ("error", e.Error));
+            throw new ArgumentException($"The provider refused the authorization code ({e.Error}); start the authorization again.", nameof(code), e);
+        }
+
+        await StoreTokensAsync(connector, tokens);
+        connector.Status = ConnectorStatus.Connected;
+        connector.StatusReason = null;
+        connector.GrantedScope = tokens.GrantedScope;
+        connector.ConnectedAt = time.GetUtcNow();
+        await connectors.WriteStateAsync();
+        await AuditAsync("connector.connected", "provider", $"{connector.Name} connected", connector, ("granted_scope", tokens.GrantedScope ?? ""));
+        return View(connector);
+    }
+
+    public async Task<ConnectorView> FailAuthorizationAsync(string state, string providerError)
+    {
+        var connector = TakePending(state);
+        ClearPending(connector);
+        await connectors.WriteStateAsync();
+        var code = providerError is { Length: > 0 and <= 64 } && providerError.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? providerError : "invalid_error";
+        await AuditAsync("connector.authorization_failed", "provider", $"Authorization of {connector.Name} failed: {code}", connector, ("error", code));
+        return View(connector);
+    }
+
+    public async Task<ConnectorView> RevokeAsync(string connectorId, string actor)
+    {
+        var connector = Find(connectorId);
+        if (connector.Status == ConnectorStatus.Revoked)
+        {
+            return View(connector);
+        }
+
+        // Dark first: from this write on, AcquireAsync refuses, whatever the provider says about revocation.
+        var wasConnected = connector.Status == ConnectorStatus.Connected;
+        connector.Status = ConnectorStatus.Revoked;
+        connector.StatusReason = $"revoked by {actor}";
+        connector.RevokedAt = time.GetUtcNow();
+        ClearPending(connector);
+        var runs = connector.DependentRuns.ToList();
+        connector.DependentRuns.Clear();
+        await connectors.WriteStateAsync();
+
+        if (wasConnected && options.Value.For(connector.Kind)?.OAuth is { } oauth)
+        {
+            await RevokeAtProviderAsync(connector, oauth);
+        }
+
+        await Secrets.DeleteManagedAsync(ManagedBy(connector));
+        await AuditAsync("connector.revoked", actor, $"{connector.Name} revoked", connector, ("stopped_runs", string.Join(",", runs)));
+        StopRunsInBackground(runs, $"Stopped: connector {connector.Name} ({connector.ConnectorId}) was revoked by {actor}.");
+        return View(connector);
+    }
+
+    public async Task<ConnectorAccess> AcquireAsync(string connectorId, string runId)
+    {
+        var connector = Stored.Find(c => c.ConnectorId == connectorId)
+            ?? throw new ConnectorUnavailableException($"This workspace has no connector '{connectorId}'.");
+        if (connector.Status != ConnectorStatus.Connected)
+        {
+            throw new ConnectorUnavailableException($"Connector {connector.Name} is {Describe(connector.Status)}.");
+        }
+
+        await TrackAsync(connector, runId);
+        if (options.Value.For(connector.Kind)?.OAuth is not { } oauth)
+        {
+            var token = connector.AuthorizationSecret is { } handle ? await Secrets.ResolveAsync(handle, $"run:{runId}") : null;
+            return new ConnectorAccess(View(connector), token);
+        }
+
+        if (connector.AccessExpiresAt is { } expires && expires - time.GetUtcNow() < options.Value.RefreshMargin)
+        {
+            await RefreshAsync(connector, oauth);
+        }
+
+        return new ConnectorAccess(View(connector), await Secrets.ResolveAsync(AccessName(connector), $"run:{runId}"));
+    }
+
+    public async Task DependOnAsync(string connectorId, string runId)
+    {
+        var connector = Stored.Find(c => c.ConnectorId == connectorId);
+        if (connector is not null)
+        {
+            await TrackAsync(connector, runId);
+        }
+    }
+
+    public async Task ReleaseAsync(string runId)
+    {
+        var changed = false;
+        foreach (var connector in Stored)
+        {
+            changed |= connector.DependentRuns.Remove(runId);
+        }
+
+        if (changed)
+        {
+            await connectors.WriteStateAsync();
+        }
+    }
+
+    private OAuthClient OAuth => services.GetRequiredService<OAuthClient>();
+
+    private async Task TrackAsync(StoredConnector connector, string runId)
+    {
+        if (!connector.DependentRuns.Contains(runId))
+        {
+            connector.DependentRuns.Add(runId);
+            await connectors.WriteStateAsync();
+        }
+    }
+
+    private async Task RefreshAsync(StoredConnector connector, OAuthProviderOptions oauth)
+    {
+        if (!connector.HasRefreshToken)
+        {
+            await NeedReconnectAsync(connector, "the access token expired and the provider gave no refresh token");
+            throw new ConnectorUnavailableException($"Connector {connector.Name} needs reconnecting: its access expired.");
+        }
+
+        var refreshToken = await Secrets.ResolveAsync(RefreshName(connector), "connector refresh");
+        OAuthTokens tokens;
+        try
+        {
+            tokens = await OAuth.RefreshAsync(oauth, refreshToken);
+        }
+        catch (OAuthProtocolException e) when (e.IsInvalidGrant)
+        {
+            await NeedReconnectAsync(connector, "the provider refused to refresh its grant (invalid_grant)");
+            throw new ConnectorUnavailableException($"Connector {connector.Name} needs reconnecting: the provider no longer honours its grant.", e);
+        }
+        catch (Exception e) when (e is OAuthProtocolException or HttpRequestException or TaskCanceledException)
+        {
+            LogRefreshFailed(logger, PrimaryKey, connector.ConnectorId, e.GetType().Name);
+            throw new ConnectorUnavailableException($"Connector {connector.Name} could not refresh its token; try again later.", e);
+        }
+
+        await StoreTokensAsync(connector, tokens);
+        await connectors.WriteStateAsync();
+        await AuditAsync("connector.refreshed", "platform", $"{connector.Name}: token refreshed", connector);
+    }
+
+    private async Task NeedReconnectAsync(StoredConnector connector, string reason)
+    {
+        connector.Status = ConnectorStatus.ReconnectNeeded;
+        connector.StatusReason = reason;
+        await connectors.WriteStateAsync();
+        await Secrets.DeleteManagedAsync(ManagedBy(connector));
+        await AuditAsync("connector.reconnect_needed", "provider", $"{connector.Name} needs reconnecting: {reason}", connector);
+    }
+
+    private async Task StoreTokensAsync(StoredConnector connector, OAuthTokens tokens)
+    {
+        await Secrets.SetManagedAsync(AccessName(connector), tokens.AccessToken, ManagedBy(connector));
+        if (tokens.RefreshToken is { } refresh)
+        {
+            await Secrets.SetManagedAsync(RefreshName(connector), refresh, ManagedBy(connector));
+            connector.HasRefreshToken = true;
+        }
+
+        connector.AccessExpiresAt = tokens.ExpiresAt;
+    }
+
+    private async Task RevokeAtProviderAsync(StoredConnector connector, OAuthProviderOptions oauth)
+    {
+        try
+        {
+            // Revoking the refresh token ends the whole grant at providers that support RFC 7009; the access token too.
+            if (connector.HasRefreshToken)
+            {
+                await OAuth.RevokeAsync(oauth, await Secrets.ResolveAsync(RefreshName(connector), "connector revocation"), "refresh_token");
+            }
+
+            await OAuth.RevokeAsync(oauth, await Secrets.ResolveAsync(AccessName(connector), "connector revocation"), "access_token");
+        }
+        catch (Exception e) when (e is OAuthProtocolException or HttpRequestException or TaskCanceledException or WorkspaceNotFoundException)
+        {
+            // The connector is dark here whatever the provider answers; a failed provider call is logged, not fatal.
+            LogProviderRevocationFailed(logger, PrimaryKey, connector.ConnectorId, e.GetType().Name);
+        }
+    }
+
+    private void StopRunsInBackground(List<string> runIds, string notice)
+    {
+        if (runIds.Count == 0)
+        {
+            return;
+        }
+
+        // Off this call chain: a run may be calling this grain right now, and waiting for it here would deadlock.
+        var runs = runIds.Select(r => GrainFactory.GetGrain<IAgentRunGrain>(RunIds.GrainKey(PrimaryKey, r))).ToList();
+        var workspaceId = PrimaryKey;
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(async () =>
+            {
+                foreach (var run in runs)
+                {
+                    try
+                    {
+                        await run.StopAsync(notice);
+                    }
+                    catch (Exception e)
+                    {
+                        LogStopRunFailed(logger, workspaceId, e.GetType().Name);
+                    }
+                }
+            });
+        }
+    }
+
+    private StoredConnector TakePending(string state)
+    {
+        var hash = state is { Length: > 0 and <= 512 } ? Hash(state) : "";
+        var connector = Stored.Find(c => c.PendingStateHash is { } h && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(h), Encoding.ASCII.GetBytes(hash)));
+        if (connector is null || connector.PendingExpiresAt < time.GetUtcNow() || connector.Status is not (ConnectorStatus.PendingAuthorization or ConnectorStatus.ReconnectNeeded))
+        {
+            throw new ArgumentException("The authorization's state is unknown, used or expired; start the authorization again.", nameof(state));
+        }
+
+        return connector;
+    }
+
+    private static void ClearPending(StoredConnector connector)
+    {
+        connector.PendingStateHash = null;
+        connector.PendingVerifierSealed = null;
+        connector.PendingExpiresAt = null;
+    }
+
+    private StoredConnector Find(string connectorId) =>
+        (ConnectorRules.IsValidId(connectorId) ? Stored.Find(c => c.ConnectorId == connectorId) : null)
+        ?? throw new WorkspaceNotFoundException($"No connector '{connectorId}'.");
+
+    private Task<Platform.Grains.Interfaces.Audit.AuditEntry> AuditAsync(string kind, string actor, string summary, StoredConnector connector, params (string Key, string Value)[] details) =>
+        GrainFactory.AuditAsync(PrimaryKey, kind, actor, summary, [("connector_id", connector.ConnectorId), ("connector_kind", connector.Kind.ToString()), .. details]);
+
+    private static string Hash(string state) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
+
+    private static string ManagedBy(StoredConnector c) => $"connector:{c.ConnectorId}";
+
+    private static string AccessName(StoredConnector c) => $"{SecretHandle.ConnectorPrefix}{c.ConnectorId}.access_token";
+
+    private static string RefreshName(StoredConnector c) => $"{SecretHandle.ConnectorPrefix}{c.ConnectorId}.refresh_token";
+
+    private static string ScopeText(StoredConnector c) => string.Join(",", c.Channels.Concat(c.Repositories).Concat(c.AllowedUrls));
+
+    private static string Describe(ConnectorStatus status) => status switch
+    {
+        ConnectorStatus.PendingAuthorization => "waiting for authorization",
+        ConnectorStatus.ReconnectNeeded => "in need of reconnecting",
+        ConnectorStatus.Revoked => "revoked",
+        _ => "connected",
+    };
+
+    private static ConnectorView View(StoredConnector c) => new(
+        c.ConnectorId,
+        c.Kind,
+        c.Name,
+        c.Status,
+        c.StatusReason,
+        [.. c.Channels],
+        [.. c.Repositories],
+        [.. c.AllowedUrls],
+        c.AuthorizationSecret,
+        c.GrantedScope,
+        c.CreatedAt,
+        c.ConnectedAt,
+        c.RevokedAt);
+
+    [LoggerMessage(EventId = 4711, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: refreshing connector {ConnectorId} failed with {ErrorType}")]
+    private static partial void LogRefreshFailed(ILogger logger, string workspaceId, string connectorId, string errorType);
+
+    [LoggerMessage(EventId = 4712, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: the provider did not confirm revoking connector {ConnectorId} ({ErrorType}); it is dark here regardless")]
+    private static partial void LogProviderRevocationFailed(ILogger logger, string workspaceId, string connectorId, string errorType);
+
+    [LoggerMessage(EventId = 4713, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: stopping a run after a connector revocation failed with {ErrorType}")]
+    private static partial void LogStopRunFailed(ILogger logger, string workspaceId, string errorType);
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Grains.Connectors.GitHub;
+using Platform.Grains.Connectors.OAuth;
+using Platform.Grains.Connectors.Slack;
+using Platform.Grains.Egress;
+
+namespace Platform.Grains.Connectors;
+
+/// <summary>Registers connectors: their options, the OAuth client, the API clients and the egress guard in front of them.</summary>
+public static class ConnectorsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds connector support (section <c>Platform:Connectors</c>, validated at start). Every client that reaches a
+    /// provider or a tenant-chosen URL goes through the guarded handler: no private, loopback or link-local destination
+    /// after DNS unless <c>Platform:Egress:PrivateNetworkAllowlist</c> names it, and no redirects.
+    /// </summary>
+    public static IServiceCollection AddPlatformConnectors(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ConnectorsOptions>().Bind(configuration.GetSection("Platform:Connectors")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOAuthClient();
+        services.TryAddSingleton<EgressGuard>();
+        services.TryAddSingleton<HttpToolClient>();
+        services.TryAddSingleton<ConnectorToolRunner>();
+        services.AddGuardedHttpClient(SlackApiClient.HttpClientName).ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddGuardedHttpClient(GitHubApiClient.HttpClientName).ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddGuardedHttpClient(HttpToolClient.ClientName).ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
+        return services;
+    }
+}
