@@ -77,7 +77,7 @@ internal sealed class ChatProxy(
         if (verdict.IsBlocked)
         {
             await audit.AppendDeferredAsync(ProxyAudit.EgressBlocked(actor, keyId, model.Model, verdict.Blocked!));
-            await RejectAsync(context, ProxyRejection.Invalid($"The request was not sent: {verdict.Blocked}. Remove it and retry.", "messages") with { Code = "egress_blocked" });
+            await RejectAsync(context, ProxyRejection.Invalid($"The request was not sent: {verdict.Blocked}. Remove it and retry.", "messages") with { Code = verdict.BySecret ? "secret_detected" : "personal_data_detected" });
             return;
         }
 

@@ -18,7 +18,7 @@ public sealed partial class EgressGuard(IGrainFactory grains)
         ArgumentNullException.ThrowIfNull(policy);
         if (await FindSecretAsync(workspaceId, text) is { } secret)
         {
-            return new EgressVerdict(secret, text, []);
+            return new EgressVerdict(secret, text, [], BySecret: true);
         }
 
         var (blocked, redact) = Personal(text, policy);
@@ -41,7 +41,7 @@ public sealed partial class EgressGuard(IGrainFactory grains)
         // The raw JSON too: a JSON escape (\u0041…) could otherwise hide a value from a scan of the decoded strings' joins.
         if ((await FindSecretAsync(workspaceId, text) ?? await FindSecretAsync(workspaceId, json)) is { } secret)
         {
-            return new EgressVerdict(secret, json, []);
+            return new EgressVerdict(secret, json, [], BySecret: true);
         }
 
         var (blocked, redact) = Personal(text, policy);

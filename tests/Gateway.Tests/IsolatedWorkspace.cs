@@ -13,6 +13,7 @@ namespace Platform.Gateway.Tests;
 /// <param name="ApprovalId">The approval that run waits for.</param>
 /// <param name="SecretName">The name of a secret it holds.</param>
 /// <param name="SecretValue">That secret's value (it must never show anywhere).</param>
+/// <param name="ConnectorId">An HTTP connector of it.</param>
 public sealed record IsolatedWorkspace(
     string WorkspaceId,
     string Name,
@@ -25,7 +26,8 @@ public sealed record IsolatedWorkspace(
     string RunId,
     string ApprovalId,
     string SecretName,
-    string SecretValue)
+    string SecretValue,
+    string ConnectorId)
 {
     /// <summary>The ids a route may take, by path parameter name; a new parameter name must be added here.</summary>
     public IReadOnlyList<string>? IdsFor(string parameterName) => parameterName switch
@@ -35,9 +37,10 @@ public sealed record IsolatedWorkspace(
         "keyId" => [OwnerKeyId, ExtraKeyId],
         "userId" => [OwnerUserId, MemberUserId],
         "secretName" => [SecretName],
+        "connectorId" => [ConnectorId],
         _ => null,
     };
 
     /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
-    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue];
+    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue, ConnectorId];
 }

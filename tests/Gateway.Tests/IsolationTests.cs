@@ -17,7 +17,7 @@ public abstract class IsolationTests(ApiFixture api)
 
     /// <summary>The operations known today; the document must still hold them, so a broken document cannot test nothing.</summary>
     private static readonly string[] s_knownParameterisedOperations =
-        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "RevokeKey", "SetSecret", "RotateSecret", "DeleteSecret"];
+        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "RevokeKey", "SetSecret", "RotateSecret", "DeleteSecret", "GetConnector", "AuthorizeConnector", "RevokeConnector"];
 
     /// <summary>A minimal valid body for each operation that takes one; an operation missing here fails the test.</summary>
     private static readonly Dictionary<string, string> s_bodies = new(StringComparer.Ordinal)
@@ -140,6 +140,7 @@ public abstract class IsolationTests(ApiFixture api)
         var secretName = $"deploy-token-{tag}";
         var secretValue = $"isolation-secret-value-{tag}-{Guid.NewGuid():N}";
         (await owner.PutAsJsonAsync($"/api/secrets/{secretName}", new { value = secretValue }, Ct)).EnsureSuccessStatusCode();
+        var connectorId = (await PostAsync(owner, "/api/connectors", new { kind = "http", name = $"partner {tag}", allowedUrls = new[] { $"https://{tag}.partner.example/" } })).GetProperty("connectorId").GetString()!;
         var runId = (await PostAsync(owner, "/api/runs", new { input = $"email bob@example.test that the {tag} report is ready" })).GetProperty("runId").GetString()!;
         var waiting = await ProcessFlow.PollRunAsync(owner, runId, "waitingForApproval");
 
@@ -155,7 +156,8 @@ public abstract class IsolationTests(ApiFixture api)
             runId,
             waiting.GetProperty("pendingApprovalId").GetString()!,
             secretName,
-            secretValue);
+            secretValue,
+            connectorId);
     }
 
     /// <summary>Every operation of the document with at least one path parameter, as (method, path template, operation).</summary>
@@ -242,7 +244,7 @@ public abstract class IsolationTests(ApiFixture api)
         string[] reads =
         [
             "/api/workspace", "/api/members", "/api/keys", "/api/budget", "/api/budget/ledger?limit=1000", "/api/approvals?limit=1000",
-            $"/api/approvals/{b.ApprovalId}", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify", "/api/secrets",
+            $"/api/approvals/{b.ApprovalId}", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify", "/api/secrets", "/api/connectors",
         ];
         var snapshot = new List<string>();
         foreach (var read in reads)
