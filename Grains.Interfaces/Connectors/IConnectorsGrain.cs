@@ -33,6 +33,9 @@ public interface IConnectorsGrain : IGrainWithStringKey
     /// <summary>Revokes a connector: dark from the next call on, tokens revoked at the provider and erased, dependent runs stopped.</summary>
     Task<ConnectorView> RevokeAsync(string connectorId, string actor);
 
+    /// <summary>Revokes every connector (the workspace is being deleted): grants end at the providers too, not only here.</summary>
+    Task RevokeAllAsync(string actor);
+
     /// <summary>For the tool executor: the connector and a valid token, or <see cref="ConnectorUnavailableException"/>.</summary>
     Task<ConnectorAccess> AcquireAsync(string connectorId, string runId);
 

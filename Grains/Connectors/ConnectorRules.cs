@@ -54,9 +54,12 @@ public static partial class ConnectorRules
                 break;
         }
 
-        if (request.AuthorizationSecret is not null && (request.Kind != ConnectorKind.Http || !SecretHandle.TryParse(request.AuthorizationSecret, out _)))
+        if (request.AuthorizationSecret is not null
+            && (request.Kind != ConnectorKind.Http
+                || !SecretHandle.TryParse(request.AuthorizationSecret, out var secretName)
+                || secretName.StartsWith(SecretHandle.ConnectorPrefix, StringComparison.Ordinal)))
         {
-            throw new ArgumentException("authorizationSecret is a handle (secret://name), and only HTTP connectors take one.", nameof(request));
+            throw new ArgumentException("authorizationSecret is a handle (secret://name) of a secret people set (not a connector's token), and only HTTP connectors take one.", nameof(request));
         }
 
         return (channels, repositories, urls);

@@ -148,30 +148,51 @@ public sealed partial class ConnectorsGrain(
     public async Task<ConnectorView> RevokeAsync(string connectorId, string actor)
     {
         var connector = Find(connectorId);
-        if (connector.Status == ConnectorStatus.Revoked)
+        var alreadyRevoked = connector.Status == ConnectorStatus.Revoked;
+        var hasTokens = (await Secrets.ListAsync()).Any(s => s.ManagedBy == ManagedBy(connector));
+        if (alreadyRevoked && connector.DependentRuns.Count == 0 && !hasTokens)
         {
             return View(connector);
         }
 
-        // Dark first: from this write on, AcquireAsync refuses, whatever the provider says about revocation.
-        var wasConnected = connector.Status == ConnectorStatus.Connected;
-        connector.Status = ConnectorStatus.Revoked;
-        connector.StatusReason = $"revoked by {actor}";
-        connector.RevokedAt = time.GetUtcNow();
-        ClearPending(connector);
-        var runs = connector.DependentRuns.ToList();
-        connector.DependentRuns.Clear();
-        await connectors.WriteStateAsync();
+        // Dark first: from this write on, AcquireAsync and DependOnAsync refuse, whatever the provider says. The clean-up
+        // after it (provider, tokens, runs) is recorded as pending until it is done, so revoking again finishes it after
+        // a crash or a failure halfway.
+        if (!alreadyRevoked)
+        {
+            connector.Status = ConnectorStatus.Revoked;
+            connector.StatusReason = $"revoked by {actor}";
+            connector.RevokedAt = time.GetUtcNow();
+            ClearPending(connector);
+            await connectors.WriteStateAsync();
+        }
 
-        if (wasConnected && options.Value.For(connector.Kind)?.OAuth is { } oauth)
+        if (options.Value.For(connector.Kind)?.OAuth is { } oauth && hasTokens)
         {
             await RevokeAtProviderAsync(connector, oauth);
         }
 
         await Secrets.DeleteManagedAsync(ManagedBy(connector));
-        await AuditAsync("connector.revoked", actor, $"{connector.Name} revoked", connector, ("stopped_runs", string.Join(",", runs)));
+        var runs = connector.DependentRuns.ToList();
+        if (!alreadyRevoked)
+        {
+            await AuditAsync("connector.revoked", actor, $"{connector.Name} revoked", connector, ("stopped_runs", string.Join(",", runs)));
+        }
+
         StopRunsInBackground(runs, $"Stopped: connector {connector.Name} ({connector.ConnectorId}) was revoked by {actor}.");
+        connector.DependentRuns.Clear();
+        connector.HasRefreshToken = false;
+        connector.AccessExpiresAt = null;
+        await connectors.WriteStateAsync();
         return View(connector);
+    }
+
+    public async Task RevokeAllAsync(string actor)
+    {
+        foreach (var connectorId in Stored.Select(c => c.ConnectorId).ToList())
+        {
+            await RevokeAsync(connectorId, actor);
+        }
     }
 
     public async Task<ConnectorAccess> AcquireAsync(string connectorId, string runId)
@@ -200,11 +221,15 @@ public sealed partial class ConnectorsGrain(
 
     public async Task DependOnAsync(string connectorId, string runId)
     {
-        var connector = Stored.Find(c => c.ConnectorId == connectorId);
-        if (connector is not null)
+        // Checked and recorded in one turn of this grain: a revocation cannot fall between the check and the record.
+        var connector = Stored.Find(c => c.ConnectorId == connectorId)
+            ?? throw new ConnectorUnavailableException($"This workspace has no connector '{connectorId}'.");
+        if (connector.Status != ConnectorStatus.Connected)
         {
-            await TrackAsync(connector, runId);
+            throw new ConnectorUnavailableException($"Connector {connector.Name} is {Describe(connector.Status)}.");
         }
+
+        await TrackAsync(connector, runId);
     }
 
     public async Task ReleaseAsync(string runId)

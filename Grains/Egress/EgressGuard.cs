@@ -50,9 +50,28 @@ public sealed partial class EgressGuard(IGrainFactory grains)
             return new EgressVerdict(blocked, json, []);
         }
 
-        return redact.Count == 0
-            ? new EgressVerdict(null, json, [])
-            : new EgressVerdict(null, JsonStrings.Map(json, s => PiiScanner.Redact(s, redact)), [.. redact.Select(Name)]);
+        if (redact.Count == 0)
+        {
+            return new EgressVerdict(null, json, []);
+        }
+
+        // Redaction rewrites the outer strings; personal data inside JSON nested in a string survives it, so it blocks.
+        var redacted = JsonStrings.Map(json, s => PiiScanner.Redact(s, redact));
+        return PiiScanner.Find(JsonStrings.Text(redacted)).Any(m => redact.Contains(m.Kind))
+            ? new EgressVerdict("it contains personal data the policy redacts, nested where it cannot be cut out", json, [])
+            : new EgressVerdict(null, redacted, [.. redact.Select(Name)]);
+    }
+
+    private static string PercentDecode(string text)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(text);
+        }
+        catch (UriFormatException)
+        {
+            return text;
+        }
     }
 
     /// <summary>The kinds of personal data <paramref name="policy"/> treats with <paramref name="action"/>.</summary>
@@ -79,6 +98,11 @@ public sealed partial class EgressGuard(IGrainFactory grains)
         if (text.Contains("\\u", StringComparison.Ordinal) || text.Contains("\\/", StringComparison.Ordinal))
         {
             text = text + "\n" + UnicodeEscapes().Replace(text.Replace("\\/", "/", StringComparison.Ordinal), static m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+        }
+
+        if (text.Contains('%', StringComparison.Ordinal) || text.Contains("&#", StringComparison.Ordinal))
+        {
+            text = text + "\n" + System.Net.WebUtility.HtmlDecode(PercentDecode(text));
         }
 
         var finding = await grains.GetGrain<ISecretsGrain>(workspaceId).InspectEgressAsync(text)

@@ -43,6 +43,16 @@ public sealed class SecretMatcher
                 continue;
             }
 
+            if (TryMultiLineText(value) is { } multiLine)
+            {
+                // A PEM key or a JSON credentials file: its lines travel separately (re-wrapped, re-indented, escaped),
+                // so each long line is searched on its own.
+                foreach (var line in multiLine.Split('\n').Select(static l => l.Trim()).Where(static l => l.Length >= MinimumLineLength))
+                {
+                    forms.TryAdd(line, new EgressFinding(label, "plain"));
+                }
+            }
+
             if (TryText(value) is { } text)
             {
                 forms.TryAdd(text, new EgressFinding(label, "plain"));
@@ -167,6 +177,22 @@ public sealed class SecretMatcher
             {
                 yield return encoded[skip[offset]..end];
             }
+        }
+    }
+
+    /// <summary>The shortest line of a multi-line value searched on its own (a PEM body line is 64 characters).</summary>
+    public const int MinimumLineLength = 16;
+
+    private static string? TryMultiLineText(byte[] value)
+    {
+        try
+        {
+            var text = StrictUtf8.GetString(value);
+            return text.Contains('\n', StringComparison.Ordinal) ? text : null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
         }
     }
 

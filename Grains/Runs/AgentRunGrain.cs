@@ -461,7 +461,8 @@ public sealed partial class AgentRunGrain(
                 Class = validation.Definition.Class,
                 SealedArguments = await SealAsync(ArgumentsPurpose, guarded.Arguments),
                 State = ToolCallState.Pending,
-                IdempotencyKey = $"{_workspaceId}/{_runId}/{functionCall.CallId}",
+                // Sent to receivers as a header: a hash, so it carries neither internal ids nor text the model chose.
+                IdempotencyKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_workspaceId}/{_runId}/{functionCall.CallId}"))),
             });
         }
 
@@ -565,8 +566,17 @@ public sealed partial class AgentRunGrain(
                 return (refusal, canonical);
             }
 
-            State.UsesConnectors = true;
-            await Connectors.DependOnAsync(connectorId, _runId);
+            try
+            {
+                // Recorded before the call may wait for approval: revoking the connector then stops this run.
+                await Connectors.DependOnAsync(connectorId, _runId);
+                State.UsesConnectors = true;
+            }
+            catch (ConnectorUnavailableException e)
+            {
+                await AddNoticeAsync($"{tool} refused: {e.Message}", "guardrail.blocked", ("tool", tool), ("reason", "connector"));
+                return (e.Message, canonical);
+            }
         }
 
         if (!ToolRunner.LeavesWorkspace(tool))
@@ -632,6 +642,8 @@ public sealed partial class AgentRunGrain(
     /// <summary>A guardrail notice: kept for the receipt, shown as an event, audited (never with a value in it).</summary>
     private async Task AddNoticeAsync(string notice, string auditKind, params (string Key, string Value)[] details)
     {
+        // A notice can quote what the model chose (a channel, a tool name): no secret value may ride along into the audit.
+        notice = (await Secrets.RedactAsync(notice)).Content;
         State.Notices.Add(notice);
         AddEvent(auditKind, notice);
         await AuditAsync(auditKind, $"run:{_runId}", notice.Length <= 300 ? notice : notice[..300] + "…", [.. details, ("run_id", _runId)]);

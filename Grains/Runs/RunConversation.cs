@@ -74,7 +74,12 @@ public static class RunConversation
             Role = m.Role,
             Text = m.Text is null ? null : Platform.Grains.Egress.PiiScanner.Redact(m.Text, kinds),
             ToolCallId = m.ToolCallId,
-            ToolCalls = m.ToolCalls,
+            ToolCalls = m.ToolCalls?.Select(c => new ConversationToolCall
+            {
+                CallId = c.CallId,
+                Name = c.Name,
+                ArgumentsJson = Platform.Grains.Egress.JsonStrings.Map(c.ArgumentsJson, s => Platform.Grains.Egress.PiiScanner.Redact(s, kinds)),
+            }).ToList(),
         })];
     }
 

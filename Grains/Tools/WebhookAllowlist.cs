@@ -10,7 +10,7 @@ public static class WebhookAllowlist
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(allowlist);
-        if (!target.IsAbsoluteUri || !string.IsNullOrEmpty(target.UserInfo) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+        if (!target.IsAbsoluteUri || !string.IsNullOrEmpty(target.UserInfo) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps) || IsAmbiguous(target))
         {
             return false;
         }
@@ -32,6 +32,20 @@ public static class WebhookAllowlist
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Paths some servers resolve differently from .NET (<c>..;/</c>, an encoded slash, backslash or dot) could step out
+    /// of an allowed prefix on the receiving side, so they are not allowed at all.
+    /// </summary>
+    private static bool IsAmbiguous(Uri target)
+    {
+        var path = target.AbsolutePath;
+        return path.Contains(';', StringComparison.Ordinal)
+            || path.Contains("%2f", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("%5c", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("%2e", StringComparison.OrdinalIgnoreCase)
+            || path.Split('/').Any(static segment => segment.StartsWith("..", StringComparison.Ordinal));
     }
 
     private static bool PathWithin(string path, string prefix)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Platform.Grains.Audit;
 using Platform.Grains.Interfaces.Audit;
+using Platform.Grains.Interfaces.Connectors;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
@@ -244,6 +245,7 @@ public sealed class WorkspaceGrain(
 
         // Secret values go first (from storage and from the secrets grain's memory); then crypto-shredding: without its
         // data key, every sealed field of the workspace (runs, notes, any copy of a secret) is unreadable.
+        await GrainFactory.GetGrain<IConnectorsGrain>(PrimaryKey).RevokeAllAsync(actor);
         await GrainFactory.GetGrain<ISecretsGrain>(PrimaryKey).ForgetAllAsync();
         await GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey).DestroyAsync();
     }
