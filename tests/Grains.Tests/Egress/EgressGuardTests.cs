@@ -98,7 +98,7 @@ public sealed class EgressGuardTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_workspace_data_key_has_no_secret_to_find_in_harmless_text()
+    public async Task Text_with_only_part_of_a_secret_passes_unchanged()
     {
         var verdict = await Guard.InspectTextAsync(_workspace, "nothing secret, sk-live/ab only", AllowAll);
 
