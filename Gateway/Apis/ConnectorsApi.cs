@@ -1,6 +1,10 @@
+using System.Buffers.Text;
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Gateway.Security;
+using Platform.Grains.Connectors;
 using Platform.Grains.Interfaces.Connectors;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Workspaces;
@@ -46,28 +50,48 @@ internal static class ConnectorsApi
     public static async Task<Ok<ConnectorView>> GetConnectorAsync(string connectorId, CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Connectors.GetAsync(connectorId));
 
-    public static async Task<Ok<AuthorizationStart>> AuthorizeConnectorAsync(string connectorId, CallerWorkspace caller) =>
-        TypedResults.Ok(await caller.Connectors.BeginAuthorizationAsync(connectorId, caller.Actor));
+    public static async Task<Ok<AuthorizationStart>> AuthorizeConnectorAsync(string connectorId, CallerWorkspace caller, HttpContext context)
+    {
+        // The nonce stays in this browser (HttpOnly, only sent to the callback); the grain keeps its hash. SameSite=Lax
+        // still sends it on the provider's top-level redirect back, and never on a cross-site subrequest.
+        var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var start = await caller.Connectors.BeginAuthorizationAsync(connectorId, caller.Actor, Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(nonce))));
+        context.Response.Cookies.Append(BindingCookie(connectorId), nonce, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = context.Request.IsHttps,
+            SameSite = SameSiteMode.Lax,
+            Path = CallbackPath,
+            Expires = start.ExpiresAt,
+        });
+        return TypedResults.Ok(start);
+    }
 
     public static async Task<Ok<ConnectorView>> RevokeConnectorAsync(string connectorId, CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Connectors.RevokeAsync(connectorId, caller.Actor));
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> CallbackAsync(string? state, string? code, string? error, IGrainFactory grains)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> CallbackAsync(string? state, string? code, string? error, IGrainFactory grains, HttpContext context)
     {
-        var dot = state?.IndexOf('.', StringComparison.Ordinal) ?? -1;
-        if (state is null || dot < 0 || !WorkspaceIds.IsValid(state[..dot]) || (code is null && error is null))
+        // state = <workspace id>.<connector id>.<random>: where to look, and which browser cookie must come with it.
+        var parts = state?.Split('.', 3);
+        if (parts is not [var workspaceId, var connectorId, _] || !WorkspaceIds.IsValid(workspaceId) || !ConnectorRules.IsValidId(connectorId) || (code is null && error is null))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid authorization callback", detail: "The callback needs the state this platform issued and a code or an error.");
         }
 
-        var connectors = grains.GetGrain<IConnectorsGrain>(state[..dot]);
+        var connectors = grains.GetGrain<IConnectorsGrain>(workspaceId);
+        var binding = context.Request.Cookies[BindingCookie(connectorId)];
         if (error is not null)
         {
-            var failed = await connectors.FailAuthorizationAsync(state, error);
+            var failed = await connectors.FailAuthorizationAsync(state!, error, binding);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Authorization declined", detail: $"The provider did not authorize connector {failed.Name}; start the authorization again to retry.");
         }
 
-        var connected = await connectors.CompleteAuthorizationAsync(state, code!);
+        var connected = await connectors.CompleteAuthorizationAsync(state!, code!, binding);
+        context.Response.Cookies.Delete(BindingCookie(connectorId), new CookieOptions { Path = CallbackPath });
         return TypedResults.Text($"Connector {connected.Name} is connected. You may close this page.", "text/plain");
     }
+
+    /// <summary>The cookie that binds a connector's pending authorization to the browser that started it.</summary>
+    public static string BindingCookie(string connectorId) => $"platform_oauth_{connectorId}";
 }

@@ -18,17 +18,21 @@ public interface IConnectorsGrain : IGrainWithStringKey
     /// <summary>One connector; unknown ids are not found.</summary>
     Task<ConnectorView> GetAsync(string connectorId);
 
-    /// <summary>Starts (or restarts) authorization code + PKCE for a connector that is pending or needs reconnecting.</summary>
-    Task<AuthorizationStart> BeginAuthorizationAsync(string connectorId, string actor);
+    /// <summary>
+    /// Starts (or restarts) authorization code + PKCE for a connector that is pending or needs reconnecting.
+    /// <paramref name="browserBindingHash"/> is the SHA-256 (hex) of a nonce the gateway keeps in the starting browser's
+    /// cookie; the callback must bring the nonce, so a link forwarded to someone else's browser cannot complete it.
+    /// </summary>
+    Task<AuthorizationStart> BeginAuthorizationAsync(string connectorId, string actor, string browserBindingHash);
 
     /// <summary>
     /// The provider's redirect came back with <paramref name="code"/>: exchanges it (with the PKCE verifier) for tokens.
     /// An unknown, used or expired <paramref name="state"/> is refused and changes nothing.
     /// </summary>
-    Task<ConnectorView> CompleteAuthorizationAsync(string state, string code);
+    Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding);
 
     /// <summary>The provider's redirect came back with an error code (e.g. the person declined); the state is used up.</summary>
-    Task<ConnectorView> FailAuthorizationAsync(string state, string providerError);
+    Task<ConnectorView> FailAuthorizationAsync(string state, string providerError, string? browserBinding);
 
     /// <summary>Revokes a connector: dark from the next call on, tokens revoked at the provider and erased, dependent runs stopped.</summary>
     Task<ConnectorView> RevokeAsync(string connectorId, string actor);

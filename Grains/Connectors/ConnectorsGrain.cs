@@ -80,8 +80,13 @@ public sealed partial class ConnectorsGrain(
 
     public Task<ConnectorView> GetAsync(string connectorId) => Task.FromResult(View(Find(connectorId)));
 
-    public async Task<AuthorizationStart> BeginAuthorizationAsync(string connectorId, string actor)
+    public async Task<AuthorizationStart> BeginAuthorizationAsync(string connectorId, string actor, string browserBindingHash)
     {
+        if (browserBindingHash is not { Length: 64 } || !LowerHex.Is(browserBindingHash))
+        {
+            throw new ArgumentException("The browser binding is the SHA-256 of a nonce, in lower-case hex.", nameof(browserBindingHash));
+        }
+
         var connector = Find(connectorId);
         if (options.Value.For(connector.Kind) is not { OAuth: { } oauth } provider)
         {
@@ -93,10 +98,11 @@ public sealed partial class ConnectorsGrain(
             throw new WorkspaceConflictException($"Connector {connector.Name} is {Describe(connector.Status)}; only a pending connector or one that needs reconnecting is authorized.");
         }
 
-        var state = $"{PrimaryKey}.{OAuthAuthorization.CreateState()}";
+        var state = $"{PrimaryKey}.{connector.ConnectorId}.{OAuthAuthorization.CreateState()}";
         var request = OAuthAuthorization.Begin(oauth, provider.Scope, state);
         var expiresAt = time.GetUtcNow() + options.Value.AuthorizationLifetime;
         connector.PendingStateHash = Hash(state);
+        connector.PendingBindingHash = browserBindingHash;
         connector.PendingVerifierSealed = await SealedJson.SealAsync(GrainFactory, PrimaryKey, VerifierPurpose, request.CodeVerifier);
         connector.PendingExpiresAt = expiresAt;
         await connectors.WriteStateAsync();
@@ -104,10 +110,10 @@ public sealed partial class ConnectorsGrain(
         return new AuthorizationStart(request.Url, expiresAt);
     }
 
-    public async Task<ConnectorView> CompleteAuthorizationAsync(string state, string code)
+    public async Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
-        var connector = TakePending(state);
+        var connector = TakePending(state, browserBinding);
         var verifier = await SealedJson.OpenAsync<string>(GrainFactory, PrimaryKey, VerifierPurpose, connector.PendingVerifierSealed!);
 
         // The state is used up before the exchange: a replayed callback finds nothing, whatever the provider answers.
@@ -135,9 +141,9 @@ public sealed partial class ConnectorsGrain(
         return View(connector);
     }
 
-    public async Task<ConnectorView> FailAuthorizationAsync(string state, string providerError)
+    public async Task<ConnectorView> FailAuthorizationAsync(string state, string providerError, string? browserBinding)
     {
-        var connector = TakePending(state);
+        var connector = TakePending(state, browserBinding);
         ClearPending(connector);
         await connectors.WriteStateAsync();
         var code = providerError is { Length: > 0 and <= 64 } && providerError.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? providerError : "invalid_error";
@@ -356,21 +362,31 @@ public sealed partial class ConnectorsGrain(
         }
     }
 
-    private StoredConnector TakePending(string state)
+    private StoredConnector TakePending(string state, string? browserBinding)
     {
         var hash = state is { Length: > 0 and <= 512 } ? Hash(state) : "";
-        var connector = Stored.Find(c => c.PendingStateHash is { } h && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(h), Encoding.ASCII.GetBytes(hash)));
+        var connector = Stored.Find(c => c.PendingStateHash is { } h && Same(h, hash));
         if (connector is null || connector.PendingExpiresAt < time.GetUtcNow() || connector.Status is not (ConnectorStatus.PendingAuthorization or ConnectorStatus.ReconnectNeeded))
         {
             throw new ArgumentException("The authorization's state is unknown, used or expired; start the authorization again.", nameof(state));
         }
 
+        // Login CSRF: the redirect must come back to the browser that started the authorization. A mismatch leaves
+        // the pending authorization as it is, so a forwarded link cannot spoil the real one either.
+        if (browserBinding is not { Length: > 0 and <= 256 } || connector.PendingBindingHash is not { } expected || !Same(expected, Hash(browserBinding)))
+        {
+            throw new ArgumentException("This browser did not start the authorization; start it again from the browser that will finish it.", nameof(browserBinding));
+        }
+
         return connector;
     }
+
+    private static bool Same(string a, string b) => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
 
     private static void ClearPending(StoredConnector connector)
     {
         connector.PendingStateHash = null;
+        connector.PendingBindingHash = null;
         connector.PendingVerifierSealed = null;
         connector.PendingExpiresAt = null;
     }

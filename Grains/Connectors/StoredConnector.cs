@@ -38,6 +38,9 @@ public sealed class StoredConnector
     /// <summary>SHA-256 of the pending authorization's state (the state itself is only in the person's browser).</summary>
     public string? PendingStateHash { get; set; }
 
+    /// <summary>SHA-256 of the nonce in the starting browser's cookie.</summary>
+    public string? PendingBindingHash { get; set; }
+
     public string? PendingVerifierSealed { get; set; }
 
     public DateTimeOffset? PendingExpiresAt { get; set; }

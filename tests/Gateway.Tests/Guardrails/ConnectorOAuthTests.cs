@@ -18,10 +18,10 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
     public async Task Authorizing_a_connector_connects_it_with_the_granted_scope_and_keeps_its_tokens_out_of_every_answer()
     {
         var ws = await fixture.CreateWorkspaceAsync();
-        var (connectorId, redirect) = await ws.BeginAsync(new { kind = "slack", name = "eng slack", channels = new[] { "C0HAPPY01" } });
+        var (connectorId, redirect, cookie) = await ws.BeginAsync(new { kind = "slack", name = "eng slack", channels = new[] { "C0HAPPY01" } });
         var query = System.Web.HttpUtility.ParseQueryString(redirect.Query);
 
-        using var callback = await ws.CallbackAsync(redirect);
+        using var callback = await ws.CallbackAsync(redirect, cookie);
         var connector = await ws.ConnectorAsync(connectorId);
         var secrets = await GuardrailFixture.ReadAsync(await ws.Owner.GetAsync(new Uri("/api/secrets", UriKind.Relative), Ct));
 
@@ -43,13 +43,13 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
     public async Task A_callback_with_a_forged_state_is_refused_and_the_real_one_still_works()
     {
         var ws = await fixture.CreateWorkspaceAsync();
-        var (connectorId, redirect) = await ws.BeginAsync(new { kind = "gitHub", name = "code", repositories = new[] { "acme/state" } });
+        var (connectorId, redirect, cookie) = await ws.BeginAsync(new { kind = "gitHub", name = "code", repositories = new[] { "acme/state" } });
         var query = System.Web.HttpUtility.ParseQueryString(redirect.Query);
-        var forged = new Uri($"{GuardrailFixture.RedirectUri}?code={Uri.EscapeDataString(query["code"]!)}&state={Uri.EscapeDataString($"{ws.WorkspaceId}.{new string('A', 43)}")}");
+        var forged = new Uri($"{GuardrailFixture.RedirectUri}?code={Uri.EscapeDataString(query["code"]!)}&state={Uri.EscapeDataString($"{ws.WorkspaceId}.{connectorId}.{new string('A', 43)}")}");
 
-        using var refused = await ws.CallbackAsync(forged);
+        using var refused = await ws.CallbackAsync(forged, cookie);
         var afterForgery = await ws.ConnectorAsync(connectorId);
-        using var accepted = await ws.CallbackAsync(redirect);
+        using var accepted = await ws.CallbackAsync(redirect, cookie);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
@@ -59,12 +59,31 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
     }
 
     [Fact]
+    public async Task A_redirect_arriving_in_a_browser_that_did_not_start_the_authorization_is_refused()
+    {
+        // Login CSRF: an admin of one workspace sends their authorization link to someone else, whose browser completes
+        // it at the provider; the grant must not land in the sender's workspace.
+        var ws = await fixture.CreateWorkspaceAsync();
+        var (connectorId, redirect, cookie) = await ws.BeginAsync(new { kind = "gitHub", name = "csrf", repositories = new[] { "victim/private" } });
+
+        using var victimsBrowser = await ws.CallbackAsync(redirect, cookie: null);
+        using var otherCookie = await ws.CallbackAsync(redirect, "platform_oauth_" + connectorId + "=" + new string('A', 43));
+        var afterAttempts = await ws.ConnectorAsync(connectorId);
+        using var starter = await ws.CallbackAsync(redirect, cookie);
+
+        Assert.Equal(HttpStatusCode.BadRequest, victimsBrowser.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, otherCookie.StatusCode);
+        Assert.Equal("pendingAuthorization", afterAttempts.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, starter.StatusCode);
+    }
+
+    [Fact]
     public async Task A_declined_consent_leaves_the_connector_pending_and_is_audited()
     {
         var ws = await fixture.CreateWorkspaceAsync();
-        var (connectorId, redirect) = await ws.BeginAsync(new { kind = "slack", name = "declined", channels = new[] { "C0DECLINE" } }, consent: false);
+        var (connectorId, redirect, cookie) = await ws.BeginAsync(new { kind = "slack", name = "declined", channels = new[] { "C0DECLINE" } }, consent: false);
 
-        using var callback = await ws.CallbackAsync(redirect);
+        using var callback = await ws.CallbackAsync(redirect, cookie);
 
         Assert.Equal(HttpStatusCode.BadRequest, callback.StatusCode);
         Assert.Equal("pendingAuthorization", (await ws.ConnectorAsync(connectorId)).GetProperty("status").GetString());
@@ -75,12 +94,12 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
     public async Task A_reused_code_is_refused_by_the_platform_and_by_the_provider_and_gains_an_attacker_nothing()
     {
         var ws = await fixture.CreateWorkspaceAsync();
-        var (connectorId, redirect) = await ws.BeginAsync(new { kind = "slack", name = "replayed", channels = new[] { "C0REPLAY1" } });
+        var (connectorId, redirect, cookie) = await ws.BeginAsync(new { kind = "slack", name = "replayed", channels = new[] { "C0REPLAY1" } });
         fixture.Slack.AddChannel("C0REPLAY1");
-        using var first = await ws.CallbackAsync(redirect);
+        using var first = await ws.CallbackAsync(redirect, cookie);
 
         // The platform refuses a replayed callback itself: its state is used up, so the code never reaches the provider again.
-        using var replayedCallback = await ws.CallbackAsync(redirect);
+        using var replayedCallback = await ws.CallbackAsync(redirect, cookie);
 
         // An attacker who intercepted the code cannot redeem it: it is spent, and without the PKCE verifier it is useless anyway.
         var code = System.Web.HttpUtility.ParseQueryString(redirect.Query)["code"]!;
@@ -140,8 +159,8 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
         Assert.Empty((await GuardrailFixture.ReadAsync(await ws.Owner.GetAsync(new Uri("/api/secrets", UriKind.Relative), Ct))).EnumerateArray());
 
         // Reconnecting is a new authorization of the same connector.
-        var start = await GuardrailFixture.ReadAsync(await ws.Owner.PostAsync(new Uri($"/api/connectors/{connectorId}/authorize", UriKind.Relative), null, Ct));
-        using var callback = await ws.CallbackAsync(await fixture.OAuth.AuthorizeAsBrowserAsync(new Uri(start.GetProperty("authorizationUrl").GetString()!), true, Ct));
+        var (again, againCookie) = await ws.AuthorizeAsync(connectorId);
+        using var callback = await ws.CallbackAsync(again, againCookie);
         Assert.Equal("connected", (await ws.ConnectorAsync(connectorId)).GetProperty("status").GetString());
     }
 

@@ -35,21 +35,36 @@ public sealed record GuardedWorkspace(GuardrailFixture Fixture, string Workspace
         return await ConnectAsync(new { kind = "gitHub", name = "code", repositories });
     }
 
-    /// <summary>Creates a connector and starts its authorization; answers its id and the provider's redirect back.</summary>
-    public async Task<(string ConnectorId, Uri Redirect)> BeginAsync(object request, bool consent = true)
+    /// <summary>Creates a connector and starts its authorization; answers its id, the provider's redirect back and the starting browser's cookie.</summary>
+    public async Task<(string ConnectorId, Uri Redirect, string Cookie)> BeginAsync(object request, bool consent = true)
     {
         var created = await GuardrailFixture.ReadAsync(await Owner.PostAsJsonAsync("/api/connectors", request, Ct));
         var connectorId = created.GetProperty("connectorId").GetString()!;
-        var start = await GuardrailFixture.ReadAsync(await Owner.PostAsync(new Uri($"/api/connectors/{connectorId}/authorize", UriKind.Relative), null, Ct));
-        var redirect = await Fixture.OAuth.AuthorizeAsBrowserAsync(new Uri(start.GetProperty("authorizationUrl").GetString()!), consent, Ct);
-        return (connectorId, redirect);
+        var (redirect, cookie) = await AuthorizeAsync(connectorId, consent);
+        return (connectorId, redirect, cookie);
     }
 
-    /// <summary>Delivers the provider's redirect to the platform, as the person's browser would (no API key).</summary>
-    public async Task<HttpResponseMessage> CallbackAsync(Uri redirect)
+    /// <summary>Starts (again) the authorization of a connector in "this browser"; answers the provider's redirect and the cookie it set.</summary>
+    public async Task<(Uri Redirect, string Cookie)> AuthorizeAsync(string connectorId, bool consent = true)
+    {
+        using var response = await Owner.PostAsync(new Uri($"/api/connectors/{connectorId}/authorize", UriKind.Relative), null, Ct);
+        var start = await GuardrailFixture.ReadAsync(response);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var redirect = await Fixture.OAuth.AuthorizeAsBrowserAsync(new Uri(start.GetProperty("authorizationUrl").GetString()!), consent, Ct);
+        return (redirect, cookie);
+    }
+
+    /// <summary>Delivers the provider's redirect to the platform, as a browser would (no API key), with that browser's cookie if any.</summary>
+    public async Task<HttpResponseMessage> CallbackAsync(Uri redirect, string? cookie)
     {
         using var browser = Fixture.Client();
-        return await browser.GetAsync(new Uri(redirect.PathAndQuery, UriKind.Relative), Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(redirect.PathAndQuery, UriKind.Relative));
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        return await browser.SendAsync(request, Ct);
     }
 
     /// <summary>Creates an HTTP connector; answers its id.</summary>
@@ -89,8 +104,8 @@ public sealed record GuardedWorkspace(GuardrailFixture Fixture, string Workspace
 
     private async Task<string> ConnectAsync(object request)
     {
-        var (connectorId, redirect) = await BeginAsync(request);
-        using var callback = await CallbackAsync(redirect);
+        var (connectorId, redirect, cookie) = await BeginAsync(request);
+        using var callback = await CallbackAsync(redirect, cookie);
         Assert.True(callback.IsSuccessStatusCode, $"callback answered {(int)callback.StatusCode}: {await callback.Content.ReadAsStringAsync(Ct)}");
         return connectorId;
     }

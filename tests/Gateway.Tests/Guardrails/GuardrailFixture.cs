@@ -74,7 +74,8 @@ public sealed class GuardrailFixture : IAsyncLifetime
 
     public HttpClient Client(string? bearer = null)
     {
-        var client = Gateway.CreateClient();
+        // Cookies by hand: a test plays several browsers and must say which one carries the authorization's cookie.
+        var client = Gateway.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
