@@ -162,9 +162,21 @@ public sealed class EgressGuardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Personal_data_redaction_cannot_reach_in_a_number_or_a_property_name_blocks_instead()
+    {
+        var policy = new EgressPolicy(EgressAction.Redact, EgressAction.Allow, EgressAction.Redact);
+
+        var inNumber = await Guard.InspectJsonAsync(_workspace, """{"n":4111111111111111}""", policy);
+        var inName = await Guard.InspectJsonAsync(_workspace, """{"bob@example.com":1}""", policy);
+
+        Assert.True(inNumber.IsBlocked);
+        Assert.True(inName.IsBlocked);
+    }
+
+    [Fact]
     public async Task Json_redaction_keeps_the_document_valid_and_changes_only_string_values()
     {
-        const string json = """{"to":"bob@example.com","n":4111111111111111,"ok":true,"none":null,"bob@example.com":1,"list":["x bob@example.com y",2.5,{"deep":"card 4111 1111 1111 1111"}]}""";
+        const string json = """{"to":"bob@example.com","n":41,"ok":true,"none":null,"bob":1,"list":["x bob@example.com y",2.5,{"deep":"card 4111 1111 1111 1111"}]}""";
         var policy = new EgressPolicy(EgressAction.Redact, EgressAction.Allow, EgressAction.Redact);
 
         var verdict = await Guard.InspectJsonAsync(_workspace, json, policy);
@@ -173,10 +185,10 @@ public sealed class EgressGuardTests : IAsyncLifetime
         using var document = JsonDocument.Parse(verdict.Content);
         var root = document.RootElement;
         Assert.Equal("[redacted email]", root.GetProperty("to").GetString());
-        Assert.Equal("4111111111111111", root.GetProperty("n").GetRawText());
+        Assert.Equal("41", root.GetProperty("n").GetRawText());
         Assert.True(root.GetProperty("ok").GetBoolean());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("none").ValueKind);
-        Assert.Equal(1, root.GetProperty("bob@example.com").GetInt32());
+        Assert.Equal(1, root.GetProperty("bob").GetInt32());
         Assert.Equal("x [redacted email] y", root.GetProperty("list")[0].GetString());
         Assert.Equal(2.5, root.GetProperty("list")[1].GetDouble());
         Assert.Equal("card [redacted card]", root.GetProperty("list")[2].GetProperty("deep").GetString());
