@@ -113,12 +113,14 @@ public sealed partial class EgressGuard(IGrainFactory grains)
     private static (string? Blocked, HashSet<PiiKind> Redact) Personal(string text, EgressPolicy policy)
     {
         var redact = new HashSet<PiiKind>();
-        if (policy.Email == EgressAction.Allow && policy.Phone == EgressAction.Allow && policy.CardNumber == EgressAction.Allow)
+        var watched = KindsWith(policy, EgressAction.Block);
+        watched.UnionWith(KindsWith(policy, EgressAction.Redact));
+        if (watched.Count == 0)
         {
             return (null, redact);
         }
 
-        foreach (var kind in PiiScanner.Find(text).Select(m => m.Kind).Distinct())
+        foreach (var kind in PiiScanner.Find(text, watched).Select(m => m.Kind).Distinct())
         {
             switch (Action(policy, kind))
             {
