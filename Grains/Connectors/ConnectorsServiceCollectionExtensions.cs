@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Platform.Grains.Connectors.GitHub;
 using Platform.Grains.Connectors.OAuth;
 using Platform.Grains.Connectors.Slack;
@@ -25,9 +26,16 @@ public static class ConnectorsServiceCollectionExtensions
         services.TryAddSingleton<EgressGuard>();
         services.TryAddSingleton<HttpToolClient>();
         services.TryAddSingleton<ConnectorToolRunner>();
-        services.AddGuardedHttpClient(SlackApiClient.HttpClientName).ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.AddGuardedHttpClient(GitHubApiClient.HttpClientName).ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
+        // The provider clients reach only their own configured API, which may be a private address (an internal GitHub
+        // Enterprise); that exception is theirs alone, so no tenant's HTTP connector or webhook can reach it.
+        services.AddGuardedHttpClient(SlackApiClient.HttpClientName, static sp => OwnApi(sp.GetRequiredService<IOptions<ConnectorsOptions>>().Value.Slack))
+            .ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddGuardedHttpClient(GitHubApiClient.HttpClientName, static sp => OwnApi(sp.GetRequiredService<IOptions<ConnectorsOptions>>().Value.GitHub))
+            .ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddGuardedHttpClient(HttpToolClient.ClientName).ConfigureHttpClient(static c => c.Timeout = TimeSpan.FromSeconds(30));
         return services;
     }
+
+    private static EgressOptions OwnApi(ConnectorProviderOptions provider) =>
+        new() { PrivateNetworkAllowlist = provider.ApiBaseUrl is { } api ? [$"{api.Host}:{api.Port}"] : [] };
 }

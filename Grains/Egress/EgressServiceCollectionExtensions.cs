@@ -14,16 +14,25 @@ public static class EgressServiceCollectionExtensions
     /// validated at start; binding them (section <see cref="EgressOptions.SectionName"/>) is the caller's, since only it
     /// knows the configuration; unbound, no private destination is allowed.
     /// </summary>
-    public static IHttpClientBuilder AddGuardedHttpClient(this IServiceCollection services, string name)
+    public static IHttpClientBuilder AddGuardedHttpClient(this IServiceCollection services, string name) =>
+        services.AddGuardedHttpClient(name, static sp => sp.GetRequiredService<IOptions<EgressOptions>>().Value);
+
+    /// <summary>
+    /// Adds a guarded client with a private-network allowlist of its own instead of the shared one: a client that only
+    /// ever calls one operator-configured API (Slack, GitHub) may reach that API's address, and the tenant-directed clients
+    /// (webhooks, HTTP connectors) do not inherit it.
+    /// </summary>
+    public static IHttpClientBuilder AddGuardedHttpClient(this IServiceCollection services, string name, Func<IServiceProvider, EgressOptions> options)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
         services.AddOptions<EgressOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         return services.AddHttpClient(name)
-            .ConfigurePrimaryHttpMessageHandler(static sp => new GuardedHttpHandler(
+            .ConfigurePrimaryHttpMessageHandler(sp => new GuardedHttpHandler(
                 sp.GetRequiredService<IHostResolver>(),
-                sp.GetRequiredService<IOptions<EgressOptions>>().Value,
+                options(sp),
                 sp.GetRequiredService<ILogger<GuardedHttpHandler>>()));
     }
 }

@@ -148,12 +148,16 @@ public sealed class CompromisedModelRunTests(GuardrailFixture fixture)
     public async Task Http_tools_refuse_loopback_and_metadata_addresses_even_when_the_workspace_allows_them()
     {
         var ws = await fixture.CreateWorkspaceAsync();
-        var http = await ws.CreateHttpConnectorAsync([fixture.Internal.Address.AbsoluteUri, "http://169.254.169.254/", fixture.Outside.Address.AbsoluteUri]);
+        var http = await ws.CreateHttpConnectorAsync([fixture.Internal.Address.AbsoluteUri, "http://169.254.169.254/", fixture.Outside.Address.AbsoluteUri, fixture.Slack.BaseUrl.AbsoluteUri]);
+        var slackCalls = fixture.Slack.Requests.Count;
         fixture.Model.EnqueueToolCalls(
             [
                 ("c1", "http_get", Json(new { connector = http, url = new Uri(fixture.Internal.Address, "admin").AbsoluteUri })),
                 ("c2", "http_get", Json(new { connector = http, url = "http://169.254.169.254/latest/meta-data/iam/security-credentials/" })),
                 ("c3", "http_get", Json(new { connector = http, url = new Uri(fixture.Outside.Address, "status").AbsoluteUri })),
+
+                // The operator's Slack API address is the Slack client's exception, not the tenant's.
+                ("c4", "http_get", Json(new { connector = http, url = new Uri(fixture.Slack.BaseUrl, "conversations.history?channel=C0ANY").AbsoluteUri })),
             ],
             80,
             20);
@@ -165,6 +169,8 @@ public sealed class CompromisedModelRunTests(GuardrailFixture fixture)
         var notices = Notices(receipt);
 
         Assert.Empty(fixture.Internal.Requests);
+        Assert.Equal(slackCalls, fixture.Slack.Requests.Count);
+        Assert.Equal(3, notices.Count(n => n.Contains("loopback", StringComparison.Ordinal) || n.Contains("link-local", StringComparison.Ordinal)));
         Assert.Contains(notices, n => n.Contains("loopback", StringComparison.Ordinal));
         Assert.Contains(notices, n => n.Contains("link-local", StringComparison.Ordinal));
         Assert.Contains(fixture.Outside.Requests, r => r.Path == "/status");

@@ -53,9 +53,8 @@ public sealed class GuardrailFixture : IAsyncLifetime
             ["Platform:Gateway:BurstPerKey"] = "100000",
             ["Platform:Models:OpenAI:ApiKey"] = "sk-guardrail-tests",
             ["Platform:Models:OpenAI:AllowedBaseUrls:0"] = "http://127.0.0.1/",
-            ["Platform:Egress:PrivateNetworkAllowlist:0"] = HostPort(Slack.BaseUrl),
-            ["Platform:Egress:PrivateNetworkAllowlist:1"] = HostPort(GitHub.BaseUrl),
-            ["Platform:Egress:PrivateNetworkAllowlist:2"] = HostPort(Outside.Address),
+            // Only the tenant-facing receiver: the Slack and GitHub clients may reach their configured APIs on their own.
+            ["Platform:Egress:PrivateNetworkAllowlist:0"] = HostPort(Outside.Address),
         };
         foreach (var (kind, api, scope) in new[] { ("Slack", Slack.BaseUrl, "chat:write channels:history"), ("GitHub", GitHub.BaseUrl, "repo") })
         {
