@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Security;
 
+using Platform.Testing;
+
 namespace Platform.Security.Tests;
 
 /// <summary>

@@ -73,6 +73,7 @@ public sealed class CompromisedModelRunTests(GuardrailFixture fixture)
         Assert.Equal(0, approvals.GetArrayLength());
         Assert.Contains("guardrail.blocked", await ws.AuditKindsAsync("guardrail."));
         Assert.DoesNotContain(SecretForms.Value, await ws.AuditTextAsync(), StringComparison.Ordinal);
+        fixture.AssertNotLogged(SecretForms.Value);
     }
 
     [Theory]

@@ -37,6 +37,14 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
         Assert.All(secrets.EnumerateArray(), s => Assert.Equal($"connector:{connectorId}", s.GetProperty("managedBy").GetString()));
         Assert.Equal(["connector.created", "connector.authorization_started", "connector.connected"], await ws.AuditKindsAsync("connector."));
         Assert.DoesNotContain(query["code"]!, await ws.AuditTextAsync(), StringComparison.Ordinal);
+        var secretsGrain = fixture.Gateway.Services.GetRequiredService<Platform.Silo.IGrainFactory>().GetGrain<Platform.Grains.Interfaces.Secrets.ISecretsGrain>(ws.WorkspaceId);
+        foreach (var token in new[] { "access_token", "refresh_token" })
+        {
+            var value = await secretsGrain.ResolveAsync($"connector.{connectorId}.{token}", "test: leak check");
+            fixture.AssertNotLogged(value);
+            Assert.DoesNotContain(value, await ws.AuditTextAsync(), StringComparison.Ordinal);
+            Assert.DoesNotContain(value, connector.GetRawText(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

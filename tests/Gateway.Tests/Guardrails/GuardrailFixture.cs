@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Platform.Testing;
 
 namespace Platform.Gateway.Tests.Guardrails;
@@ -19,6 +21,9 @@ public sealed class GuardrailFixture : IAsyncLifetime
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("guardrails-").FullName;
 
     public GatewayFactory Gateway { get; private set; } = null!;
+
+    /// <summary>Every log line the gateway wrote, to prove no secret or token reached one.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public OidcProviderServer OAuth { get; private set; } = null!;
 
@@ -68,7 +73,10 @@ public sealed class GuardrailFixture : IAsyncLifetime
             settings[$"Platform:Connectors:{kind}:OAuth:RedirectUri"] = RedirectUri;
         }
 
-        Gateway = new GatewayFactory(settings);
+        Gateway = new GatewayFactory(settings)
+        {
+            TestServices = services => services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs)),
+        };
     }
 
     public HttpClient Client(string? bearer = null)
@@ -125,6 +133,21 @@ public sealed class GuardrailFixture : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Fails if any log line holds <paramref name="value"/> or a common encoding of it.</summary>
+    public void AssertNotLogged(string value)
+    {
+        Assert.NotEmpty(Logs.Lines);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        string[] forms = [value, Convert.ToBase64String(bytes), Convert.ToHexStringLower(bytes), Uri.EscapeDataString(value)];
+        foreach (var line in Logs.Lines)
+        {
+            foreach (var form in forms)
+            {
+                Assert.False(line.Contains(form, StringComparison.Ordinal), $"A log line holds a secret: {line[..Math.Min(line.Length, 200)]}");
+            }
+        }
     }
 
     private static string HostPort(Uri uri) => $"{uri.Host}:{uri.Port}";

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 using Microsoft.Extensions.Logging;
 
-namespace Platform.Security.Tests;
+namespace Platform.Testing;
 
 /// <summary>One category of <see cref="CapturingLoggerProvider"/>.</summary>
 public sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 using Microsoft.Extensions.Logging;
 
-namespace Platform.Security.Tests;
+namespace Platform.Testing;
 
 /// <summary>Keeps every log line (message, state and exception) of every level in memory, to search for leaked secrets.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
