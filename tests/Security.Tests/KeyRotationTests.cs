@@ -1,17 +1,15 @@
-using System.Collections.Immutable;
-using System.Text;
-
 using Microsoft.Extensions.DependencyInjection;
 
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Security;
 using Platform.Testing;
 
+using static Platform.Security.Tests.RotationFields;
+
 namespace Platform.Security.Tests;
 
 public sealed class KeyRotationTests : IDisposable
 {
-    private const string Purpose = "run.message";
     private readonly TempDirectory _directory = new();
 
     [Fact]
@@ -99,38 +97,6 @@ public sealed class KeyRotationTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     private static LocalKeyFileProvider Provider(SiloTestHost silo) => silo.Services.GetRequiredService<LocalKeyFileProvider>();
-
-    private static async Task<Dictionary<string, EncryptedField>> EncryptEachAsync(SiloTestHost silo, IEnumerable<string> workspaces)
-    {
-        var fields = new Dictionary<string, EncryptedField>();
-        foreach (var workspace in workspaces)
-        {
-            fields[workspace] = await silo.Grains.GetGrain<IWorkspaceKeyGrain>(workspace).EncryptAsync(new EncryptRequest(Purpose, Plaintext(workspace)));
-        }
-
-        return fields;
-    }
-
-    private static async Task AssertDecryptAsync(SiloTestHost silo, Dictionary<string, EncryptedField> fields)
-    {
-        foreach (var (workspace, field) in fields)
-        {
-            var plaintext = await silo.Grains.GetGrain<IWorkspaceKeyGrain>(workspace).DecryptAsync(new DecryptRequest(Purpose, field.Ciphertext));
-            Assert.Equal(Plaintext(workspace), plaintext, EqualityComparer<byte>.Default);
-        }
-    }
-
-    private static async Task AssertAllOnAsync(SiloTestHost silo, IEnumerable<string> workspaces, string kekId)
-    {
-        foreach (var workspace in workspaces)
-        {
-            var status = await silo.Grains.GetGrain<IWorkspaceKeyGrain>(workspace).GetStatusAsync();
-            Assert.NotEmpty(status.Versions);
-            Assert.All(status.Versions, v => Assert.Equal(kekId, v.KekId));
-        }
-    }
-
-    private static ImmutableArray<byte> Plaintext(string workspace) => [.. Encoding.UTF8.GetBytes($"message of {workspace}")];
 
     private static IEnumerable<string> CrashAfter(IEnumerable<string> workspaces, int count)
     {

@@ -1,18 +1,16 @@
-using System.Collections.Immutable;
-using System.Text;
-
 using Microsoft.Extensions.DependencyInjection;
 
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Security;
 using Platform.Testing;
 
+using static Platform.Security.Tests.RotationFields;
+
 namespace Platform.Security.Tests;
 
 /// <summary>The workspace key lifecycle (KEK rotation, data key rotation, crypto-shredding) with the KEKs in Key Vault.</summary>
 public sealed class KeyVaultRotationTests : IAsyncLifetime
 {
-    private const string Purpose = "run.message";
     private readonly TempDirectory _directory = new();
     private FakeKeyVaultServer _vault = null!;
 
@@ -154,38 +152,6 @@ public sealed class KeyVaultRotationTests : IAsyncLifetime
     }
 
     private static IKeyEncryptionKeyProvider Kek(SiloTestHost silo) => silo.Services.GetRequiredService<IKeyEncryptionKeyProvider>();
-
-    private static async Task<Dictionary<string, EncryptedField>> EncryptEachAsync(SiloTestHost silo, IEnumerable<string> workspaces)
-    {
-        var fields = new Dictionary<string, EncryptedField>();
-        foreach (var workspace in workspaces)
-        {
-            fields[workspace] = await silo.Grains.GetGrain<IWorkspaceKeyGrain>(workspace).EncryptAsync(new EncryptRequest(Purpose, Plaintext(workspace)));
-        }
-
-        return fields;
-    }
-
-    private static async Task AssertDecryptAsync(SiloTestHost silo, Dictionary<string, EncryptedField> fields)
-    {
-        foreach (var (workspace, field) in fields)
-        {
-            var plaintext = await silo.Grains.GetGrain<IWorkspaceKeyGrain>(workspace).DecryptAsync(new DecryptRequest(Purpose, field.Ciphertext));
-            Assert.Equal(Plaintext(workspace), plaintext, EqualityComparer<byte>.Default);
-        }
-    }
-
-    private static async Task AssertAllOnAsync(SiloTestHost silo, IEnumerable<string> workspaces, string kekId)
-    {
-        foreach (var workspace in workspaces)
-        {
-            var status = await silo.Grains.GetGrain<IWorkspaceKeyGrain>(workspace).GetStatusAsync();
-            Assert.NotEmpty(status.Versions);
-            Assert.All(status.Versions, v => Assert.Equal(kekId, v.KekId));
-        }
-    }
-
-    private static ImmutableArray<byte> Plaintext(string label) => [.. Encoding.UTF8.GetBytes($"message of {label}")];
 
     /// <summary>Hands out <paramref name="count"/> workspaces, then cancels the rotation as it asks for the next one.</summary>
     private static IEnumerable<string> CancelAfter(IEnumerable<string> workspaces, int count, CancellationTokenSource stop)
