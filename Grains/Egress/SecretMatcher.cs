@@ -120,27 +120,53 @@ public sealed class SecretMatcher
 
             at += position;
             var (finding, length) = LongestAt(text.AsSpan(at));
-            result.Append(text, position, at - position);
             if (finding is null)
             {
-                result.Append(text[at]);
+                result.Append(text, position, at - position + 1);
                 position = at + 1;
                 continue;
             }
 
+            // Only the characters made of the value's own bits are searched; the few at each end of a base64 form that
+            // mix in its neighbours' bits still carry some of it, so they go too.
+            var end = at + length;
+            if (finding.Encoding is "base64" or "base64url")
+            {
+                var start = at;
+                while (start > position && at - start < 3 && IsBase64Char(text[start - 1]))
+                {
+                    start--;
+                }
+
+                while (end < text.Length && end - (at + length) < 3 && IsBase64Char(text[end]))
+                {
+                    end++;
+                }
+
+                while (end < text.Length && text[end] == '=' && end - (at + length) < 5)
+                {
+                    end++;
+                }
+
+                at = start;
+            }
+
+            result.Append(text, position, at - position);
             result.Append('[').Append(finding.Secret).Append(']');
             if (!found.Contains(finding))
             {
                 found.Add(finding);
             }
 
-            position = at + length;
+            position = end;
         }
 
         result.Append(text, position, text.Length - position);
         findings = found.ToImmutable();
         return result.ToString();
     }
+
+    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_';
 
     private (EgressFinding? Finding, int Length) LongestAt(ReadOnlySpan<char> text)
     {

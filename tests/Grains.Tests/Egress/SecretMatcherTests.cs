@@ -73,4 +73,30 @@ public sealed class SecretMatcherTests
         Assert.Equal("base64", matcher.Find(Convert.ToBase64String(key))?.Encoding);
         Assert.Equal("hex", matcher.Find(Convert.ToHexStringLower(key))?.Encoding);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Redacting_base64_removes_the_whole_token_including_the_bits_it_shares_with_its_neighbours(int before)
+    {
+        // 23 bytes: not a multiple of three, so the encoded value ends inside a group and its padding carries its last bits.
+        var encoded = Convert.ToBase64String([.. new byte[before], .. Secret]);
+
+        var redacted = Matcher.Redact($"token: {encoded} end", out var findings);
+
+        Assert.Equal("token: [api token] end", redacted);
+        Assert.Equal("base64", Assert.Single(findings).Encoding);
+    }
+
+    [Fact]
+    public void Each_long_line_of_a_multi_line_secret_is_found_on_its_own()
+    {
+        var pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\n";
+        var matcher = SecretMatcher.Create([("tls key", Encoding.UTF8.GetBytes(pem))]);
+
+        var finding = matcher.Find("    key: |\r\n      BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\r\n");
+
+        Assert.Equal("tls key", finding?.Secret);
+    }
 }
