@@ -307,6 +307,7 @@ public sealed partial class AgentRunGrain(
                     call.State = ToolCallState.Failed;
                     await AddToolResultAsync(call, "Refused: the payload differs from the one a human approved.");
                     AddEvent("tool.refused", $"{call.Tool} refused: its payload does not match the approved one.", approvalId: decision.ApprovalId);
+                    await AddNoticeAsync($"{call.Tool} refused: its payload differs from the one {decision.DecidedBy} approved.", "guardrail.blocked", ("tool", call.Tool), ("reason", "payload_changed"), ("approval_id", decision.ApprovalId));
                     await run.WriteStateAsync();
                     return true;
                 }

@@ -60,6 +60,40 @@ public abstract class AgentRunGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_payload_swapped_in_storage_after_approval_is_refused_audited_and_listed_in_the_receipt()
+    {
+        var store = await StoreAsync();
+        string workspace, runKey, approvalId;
+        await using (var silo = await StartAsync(store))
+        {
+            workspace = await WorkspaceAsync(silo);
+            runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+            await silo.Grains.GetGrain<IAgentRunGrain>(runKey).StartAsync(new StartRun("email bob@example.test that the report is late", Owner, null));
+            approvalId = (await WaitForStatusAsync(silo, runKey, RunStatus.WaitingForApproval)).PendingApprovalId!;
+        }
+
+        // Someone with write access to the database swaps the payload a human is about to approve for another one.
+        await using var restarted = await StartAsync(store);
+        var tampered = await SealedJson.SealAsync(restarted.Grains, workspace, "run.tool_arguments", """{"body":"wire the money","subject":"urgent","to":"mallory@example.test"}""");
+        var storage = restarted.Services.GetRequiredService<Platform.Silo.Storage.IGrainStorage>();
+        var id = new Platform.Silo.GrainId("agentrun", runKey);
+        var stored = await storage.ReadAsync(id, "run", Ct);
+        var state = System.Text.Json.Nodes.JsonNode.Parse(stored!.Payload)!.AsObject();
+        state["toolCalls"]![0]!["sealedArguments"] = tampered;
+        await storage.WriteAsync(id, "run", System.Text.Encoding.UTF8.GetBytes(state.ToJsonString()), stored.Etag, Ct);
+
+        await restarted.Grains.GetGrain<IApprovalGrain>(workspace).ApproveAsync(approvalId, new ApprovalDecider(Owner, [WorkspaceRole.Approver, WorkspaceRole.Owner]), "ok");
+        var finished = await WaitForStatusAsync(restarted, runKey, RunStatus.Completed);
+        var receipt = await restarted.Grains.GetGrain<IAgentRunGrain>(runKey).GetReceiptAsync();
+        var audit = await restarted.Grains.GetGrain<Platform.Grains.Interfaces.Audit.IAuditLogGrain>(workspace).ReadAsync(0, 1000, "guardrail.");
+
+        Assert.Contains(finished.Events, e => e.Kind == "tool.refused");
+        Assert.Contains(receipt.Notices, n => n.Contains("payload differs", StringComparison.Ordinal));
+        Assert.Empty(receipt.Touched);
+        Assert.Contains(audit.Entries, e => e.Kind == "guardrail.blocked");
+    }
+
+    [Fact]
     public async Task Denied_send_is_reported_to_the_model_which_answers_without_sending()
     {
         await using var silo = await StartAsync(await StoreAsync());
