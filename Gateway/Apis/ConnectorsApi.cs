@@ -70,7 +70,7 @@ internal static class ConnectorsApi
     public static async Task<Ok<ConnectorView>> RevokeConnectorAsync(string connectorId, CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Connectors.RevokeAsync(connectorId, caller.Actor));
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> CallbackAsync(string? state, string? code, string? error, IGrainFactory grains, HttpContext context)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> CallbackAsync(string? state, string? code, string? error, string? iss, IGrainFactory grains, HttpContext context)
     {
         // state = <workspace id>.<connector id>.<random>: where to look, and which browser cookie must come with it.
         var parts = state?.Split('.', 3);
@@ -87,7 +87,7 @@ internal static class ConnectorsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Authorization declined", detail: $"The provider did not authorize connector {failed.Name}; start the authorization again to retry.");
         }
 
-        var connected = await connectors.CompleteAuthorizationAsync(state!, code!, binding);
+        var connected = await connectors.CompleteAuthorizationAsync(state!, code!, binding, iss);
         context.Response.Cookies.Delete(BindingCookie(connectorId), new CookieOptions { Path = CallbackPath });
         return TypedResults.Text($"Connector {connected.Name} is connected. You may close this page.", "text/plain");
     }

@@ -29,7 +29,7 @@ public interface IConnectorsGrain : IGrainWithStringKey
     /// The provider's redirect came back with <paramref name="code"/>: exchanges it (with the PKCE verifier) for tokens.
     /// An unknown, used or expired <paramref name="state"/> is refused and changes nothing.
     /// </summary>
-    Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding);
+    Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding, string? issuer);
 
     /// <summary>The provider's redirect came back with an error code (e.g. the person declined); the state is used up.</summary>
     Task<ConnectorView> FailAuthorizationAsync(string state, string providerError, string? browserBinding);

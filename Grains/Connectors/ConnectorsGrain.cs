@@ -110,10 +110,17 @@ public sealed partial class ConnectorsGrain(
         return new AuthorizationStart(request.Url, expiresAt);
     }
 
-    public async Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding)
+    public async Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding, string? issuer)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
         var connector = TakePending(state, browserBinding);
+        if (options.Value.For(connector.Kind)?.OAuth?.Issuer is { } expected
+            && !string.Equals(issuer?.TrimEnd('/'), expected.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal))
+        {
+            // Left pending: the real provider's redirect can still complete it.
+            throw new ArgumentException($"The authorization response does not come from the {connector.Kind} provider (iss mismatch).", nameof(issuer));
+        }
+
         var verifier = await SealedJson.OpenAsync<string>(GrainFactory, PrimaryKey, VerifierPurpose, connector.PendingVerifierSealed!);
 
         // The state is used up before the exchange: a replayed callback finds nothing, whatever the provider answers.

@@ -31,6 +31,13 @@ public sealed class OAuthProviderOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string ClientSecret { get; set; } = "";
 
+    /// <summary>
+    /// The provider's issuer identifier, for providers that send <c>iss</c> with the authorization response
+    /// (RFC 9207). When set, a callback must carry exactly this <c>iss</c>: with several providers sharing one callback,
+    /// that stops a code from one being replayed as if it came from another (the mix-up attack).
+    /// </summary>
+    public Uri? Issuer { get; set; }
+
     /// <summary>The platform's callback, exactly as registered with the provider.</summary>
     [Required]
     public Uri? RedirectUri { get; set; }

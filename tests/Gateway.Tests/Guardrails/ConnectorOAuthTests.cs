@@ -86,6 +86,25 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
     }
 
     [Fact]
+    public async Task A_response_naming_another_issuer_is_refused_and_the_real_one_still_completes()
+    {
+        // The mix-up attack: a code from another provider arrives at the shared callback claiming to be this one's.
+        var ws = await fixture.CreateWorkspaceAsync();
+        var (connectorId, redirect, cookie) = await ws.BeginAsync(new { kind = "slack", name = "mixup", channels = new[] { "C0MIXUP01" } });
+        var query = System.Web.HttpUtility.ParseQueryString(redirect.Query);
+        Assert.Equal(fixture.OAuth.Issuer.AbsoluteUri.TrimEnd('/'), query["iss"]?.TrimEnd('/'));
+        query["iss"] = "https://evil-provider.example";
+        var mixedUp = new Uri($"{GuardrailFixture.RedirectUri}?{query}");
+
+        using var refused = await ws.CallbackAsync(mixedUp, cookie);
+        using var accepted = await ws.CallbackAsync(redirect, cookie);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("connected", (await ws.ConnectorAsync(connectorId)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_declined_consent_leaves_the_connector_pending_and_is_audited()
     {
         var ws = await fixture.CreateWorkspaceAsync();

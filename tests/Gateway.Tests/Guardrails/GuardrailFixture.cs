@@ -71,6 +71,7 @@ public sealed class GuardrailFixture : IAsyncLifetime
             settings[$"Platform:Connectors:{kind}:OAuth:ClientId"] = OAuth.ClientId;
             settings[$"Platform:Connectors:{kind}:OAuth:ClientSecret"] = OAuth.ClientSecret;
             settings[$"Platform:Connectors:{kind}:OAuth:RedirectUri"] = RedirectUri;
+            settings[$"Platform:Connectors:{kind}:OAuth:Issuer"] = OAuth.Issuer.AbsoluteUri;
         }
 
         Gateway = new GatewayFactory(settings)
