@@ -138,7 +138,7 @@ public sealed partial class ConnectorsGrain(
             throw new ArgumentException($"The provider refused the authorization code ({e.Error}); start the authorization again.", nameof(code), e);
         }
 
-        await StoreTokensAsync(connector, tokens);
+        await StoreTokensAsync(connector, tokens, fromCode: true);
         connector.Status = ConnectorStatus.Connected;
         connector.StatusReason = null;
         connector.GrantedScope = tokens.GrantedScope;
@@ -158,7 +158,9 @@ public sealed partial class ConnectorsGrain(
         return View(connector);
     }
 
-    public async Task<ConnectorView> RevokeAsync(string connectorId, string actor)
+    public Task<ConnectorView> RevokeAsync(string connectorId, string actor) => RevokeCoreAsync(connectorId, actor, providerInBackground: false);
+
+    private async Task<ConnectorView> RevokeCoreAsync(string connectorId, string actor, bool providerInBackground)
     {
         var connector = Find(connectorId);
         var alreadyRevoked = connector.Status == ConnectorStatus.Revoked;
@@ -182,7 +184,7 @@ public sealed partial class ConnectorsGrain(
 
         if (options.Value.For(connector.Kind)?.OAuth is { } oauth && hasTokens)
         {
-            await RevokeAtProviderAsync(connector, oauth);
+            await RevokeAtProviderAsync(connector, oauth, providerInBackground);
         }
 
         await Secrets.DeleteManagedAsync(ManagedBy(connector));
@@ -204,7 +206,15 @@ public sealed partial class ConnectorsGrain(
     {
         foreach (var connectorId in Stored.Select(c => c.ConnectorId).ToList())
         {
-            await RevokeAsync(connectorId, actor);
+            try
+            {
+                await RevokeCoreAsync(connectorId, actor, providerInBackground: true);
+            }
+            catch (Exception e) when (e is not (InconsistentStateException or StorageUnavailableException))
+            {
+                // One connector's failure must not keep the others (or the workspace's shredding) from going ahead.
+                LogProviderRevocationFailed(logger, PrimaryKey, connectorId, e.GetType().Name);
+            }
         }
     }
 
@@ -278,11 +288,15 @@ public sealed partial class ConnectorsGrain(
             throw new ConnectorUnavailableException($"Connector {connector.Name} needs reconnecting: its access expired.");
         }
 
-        var refreshToken = await Secrets.ResolveAsync(RefreshName(connector), "connector refresh");
         OAuthTokens tokens;
         try
         {
-            tokens = await OAuth.RefreshAsync(oauth, refreshToken);
+            tokens = await OAuth.RefreshAsync(oauth, await Secrets.ResolveAsync(RefreshName(connector), "connector refresh"));
+        }
+        catch (WorkspaceNotFoundException e)
+        {
+            await NeedReconnectAsync(connector, "its refresh token is gone");
+            throw new ConnectorUnavailableException($"Connector {connector.Name} needs reconnecting: its refresh token is gone.", e);
         }
         catch (OAuthProtocolException e) when (e.IsInvalidGrant)
         {
@@ -295,7 +309,7 @@ public sealed partial class ConnectorsGrain(
             throw new ConnectorUnavailableException($"Connector {connector.Name} could not refresh its token; try again later.", e);
         }
 
-        await StoreTokensAsync(connector, tokens);
+        await StoreTokensAsync(connector, tokens, fromCode: false);
         await connectors.WriteStateAsync();
         await AuditAsync("connector.refreshed", "platform", $"{connector.Name}: token refreshed", connector);
     }
@@ -304,14 +318,24 @@ public sealed partial class ConnectorsGrain(
     {
         connector.Status = ConnectorStatus.ReconnectNeeded;
         connector.StatusReason = reason;
+        connector.HasRefreshToken = false;
         await connectors.WriteStateAsync();
         await Secrets.DeleteManagedAsync(ManagedBy(connector));
         await AuditAsync("connector.reconnect_needed", "provider", $"{connector.Name} needs reconnecting: {reason}", connector);
     }
 
-    private async Task StoreTokensAsync(StoredConnector connector, OAuthTokens tokens)
+    private async Task StoreTokensAsync(StoredConnector connector, OAuthTokens tokens, bool fromCode)
     {
+        if (fromCode)
+        {
+            // A new grant: nothing of an earlier one (say, before "reconnect needed") may linger.
+            await Secrets.DeleteManagedAsync(ManagedBy(connector));
+            connector.HasRefreshToken = false;
+        }
+
         await Secrets.SetManagedAsync(AccessName(connector), tokens.AccessToken, ManagedBy(connector));
+
+        // A refresh that brings no new refresh token leaves the current one in force (providers need not rotate it).
         if (tokens.RefreshToken is { } refresh)
         {
             await Secrets.SetManagedAsync(RefreshName(connector), refresh, ManagedBy(connector));
@@ -321,22 +345,49 @@ public sealed partial class ConnectorsGrain(
         connector.AccessExpiresAt = tokens.ExpiresAt;
     }
 
-    private async Task RevokeAtProviderAsync(StoredConnector connector, OAuthProviderOptions oauth)
+    private async Task RevokeAtProviderAsync(StoredConnector connector, OAuthProviderOptions oauth, bool inBackground)
     {
-        try
+        // Each token that still exists is revoked on its own (the refresh token ends the whole grant at RFC 7009
+        // providers), so a missing or refused one does not keep the other alive.
+        var existing = (await Secrets.ListAsync()).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var tokens = new List<(string Value, string Hint)>();
+        foreach (var (name, hint) in new[] { (RefreshName(connector), "refresh_token"), (AccessName(connector), "access_token") })
         {
-            // Revoking the refresh token ends the whole grant at providers that support RFC 7009; the access token too.
-            if (connector.HasRefreshToken)
+            if (existing.Contains(name))
             {
-                await OAuth.RevokeAsync(oauth, await Secrets.ResolveAsync(RefreshName(connector), "connector revocation"), "refresh_token");
+                tokens.Add((await Secrets.ResolveAsync(name, "connector revocation"), hint));
             }
-
-            await OAuth.RevokeAsync(oauth, await Secrets.ResolveAsync(AccessName(connector), "connector revocation"), "access_token");
         }
-        catch (Exception e) when (e is OAuthProtocolException or HttpRequestException or TaskCanceledException or WorkspaceNotFoundException)
+
+        var client = OAuth;
+        var workspaceId = PrimaryKey;
+        var connectorId = connector.ConnectorId;
+        async Task RevokeTokensAsync()
         {
-            // The connector is dark here whatever the provider answers; a failed provider call is logged, not fatal.
-            LogProviderRevocationFailed(logger, PrimaryKey, connector.ConnectorId, e.GetType().Name);
+            foreach (var (value, hint) in tokens)
+            {
+                try
+                {
+                    await client.RevokeAsync(oauth, value, hint);
+                }
+                catch (Exception e) when (e is OAuthProtocolException or HttpRequestException or TaskCanceledException)
+                {
+                    // The connector is dark here whatever the provider answers; a failed provider call is logged, not fatal.
+                    LogProviderRevocationFailed(logger, workspaceId, connectorId, e.GetType().Name);
+                }
+            }
+        }
+
+        if (!inBackground)
+        {
+            await RevokeTokensAsync();
+            return;
+        }
+
+        // Deleting a workspace revokes every connector; provider round trips must not hold that call past its timeout.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(RevokeTokensAsync);
         }
     }
 

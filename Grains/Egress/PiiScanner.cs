@@ -36,8 +36,9 @@ public static partial class PiiScanner
             return found;
         }
 
-        // An address goes first so that digits inside it are not reported again as a card or phone.
-        if (text.Contains('@', StringComparison.Ordinal))
+        // An address goes first so that digits inside it are not reported again as a card or phone; but only when
+        // addresses are watched: an unwatched kind must never hide a watched one (a card number written as 4111…@x.io).
+        if ((kinds?.Contains(PiiKind.Email) ?? true) && text.Contains('@', StringComparison.Ordinal))
         {
             foreach (var match in EmailPattern().EnumerateMatches(text))
             {

@@ -45,11 +45,12 @@ public sealed class SecretMatcher
 
             if (TryMultiLineText(value) is { } multiLine)
             {
-                // A PEM key or a JSON credentials file: its lines travel separately (re-wrapped, re-indented, escaped),
-                // so each long line is searched on its own.
-                foreach (var line in multiLine.Split('\n').Select(static l => l.Trim()).Where(static l => l.Length >= MinimumLineLength))
+                // A PEM key or a JSON credentials file: its pieces travel separately (re-wrapped, re-indented, escaped),
+                // so each long piece is searched on its own. Armor lines, URLs and short words are public boilerplate that
+                // every such file shares; searching them would block ordinary text.
+                foreach (var piece in Pieces(multiLine))
                 {
-                    forms.TryAdd(line, new EgressFinding(label, "plain"));
+                    forms.TryAdd(piece, new EgressFinding(label, "plain"));
                 }
             }
 
@@ -208,6 +209,11 @@ public sealed class SecretMatcher
 
     /// <summary>The shortest line of a multi-line value searched on its own (a PEM body line is 64 characters).</summary>
     public const int MinimumLineLength = 16;
+
+    private static IEnumerable<string> Pieces(string text) =>
+        text.Replace("\\n", "\n", StringComparison.Ordinal)
+            .Split(['\n', '\r', ' ', '\t', '"', ',', ':'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(static p => p.Length >= MinimumLineLength && !p.StartsWith("-----", StringComparison.Ordinal) && !p.StartsWith("//", StringComparison.Ordinal) && !p.Contains("://", StringComparison.Ordinal));
 
     private static string? TryMultiLineText(byte[] value)
     {

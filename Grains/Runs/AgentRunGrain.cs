@@ -146,9 +146,22 @@ public sealed partial class AgentRunGrain(
             return;
         }
 
+        // Cancel first: while the notice is being written, the loop must not start anything new.
         State.StopNotice = notice;
-        await AddNoticeAsync(notice, "run.stopped");
-        await CancelAsync("the platform");
+        State.CancelRequested = true;
+        if (_cancel is not null)
+        {
+            await _cancel.CancelAsync();
+        }
+
+        try
+        {
+            await AddNoticeAsync(notice, "run.stopped");
+        }
+        finally
+        {
+            await CancelAsync("the platform");
+        }
     }
 
     public Task<RunReceipt> GetReceiptAsync()

@@ -245,9 +245,16 @@ public sealed class WorkspaceGrain(
 
         // Secret values go first (from storage and from the secrets grain's memory); then crypto-shredding: without its
         // data key, every sealed field of the workspace (runs, notes, any copy of a secret) is unreadable.
-        await GrainFactory.GetGrain<IConnectorsGrain>(PrimaryKey).RevokeAllAsync(actor);
-        await GrainFactory.GetGrain<ISecretsGrain>(PrimaryKey).ForgetAllAsync();
-        await GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey).DestroyAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IConnectorsGrain>(PrimaryKey).RevokeAllAsync(actor);
+        }
+        finally
+        {
+            // Whatever revoking connectors did, the shredding happens: a retry would find the workspace gone already.
+            await GrainFactory.GetGrain<ISecretsGrain>(PrimaryKey).ForgetAllAsync();
+            await GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey).DestroyAsync();
+        }
     }
 
     private (StoredApiKey Stored, CreatedApiKey Created) NewKey(CreateApiKey request, DateTimeOffset now)

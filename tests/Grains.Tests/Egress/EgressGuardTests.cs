@@ -173,6 +173,16 @@ public sealed class EgressGuardTests : IAsyncLifetime
         Assert.True(inName.IsBlocked);
     }
 
+    [Theory]
+    [InlineData("4111111111111111@x.io")]
+    [InlineData("4111-1111-1111-1111@x.io")]
+    public async Task A_card_number_dressed_as_an_email_address_is_still_blocked_when_addresses_are_allowed(string text)
+    {
+        var verdict = await Guard.InspectTextAsync(_workspace, $"send to {text}", EgressPolicy.Default);
+
+        Assert.True(verdict.IsBlocked);
+    }
+
     [Fact]
     public async Task Json_redaction_keeps_the_document_valid_and_changes_only_string_values()
     {

@@ -99,4 +99,16 @@ public sealed class SecretMatcherTests
 
         Assert.Equal("tls key", finding?.Secret);
     }
+
+    [Fact]
+    public void The_public_boilerplate_of_a_multi_line_secret_is_not_searched()
+    {
+        var pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+        var credentials = "{\n  \"type\": \"service_account\",\n  \"token_uri\": \"https://oauth2.googleapis.com/token\",\n  \"private_key_id\": \"3f2a9c0d8e7b6a5f4e3d2c1b0a998877\"\n}\n";
+        var matcher = SecretMatcher.Create([("tls key", Encoding.UTF8.GetBytes(pem)), ("gcp", Encoding.UTF8.GetBytes(credentials))]);
+
+        Assert.Null(matcher.Find("paste the -----BEGIN PRIVATE KEY----- header here"));
+        Assert.Null(matcher.Find("the token_uri is https://oauth2.googleapis.com/token for every service_account"));
+        Assert.Equal("gcp", matcher.Find("key id 3f2a9c0d8e7b6a5f4e3d2c1b0a998877 leaked")?.Secret);
+    }
 }
