@@ -30,6 +30,7 @@ internal static class ConnectorsApi
         connectors.MapPost("/", CreateConnectorAsync).RequireAuthorization(admin).WithName("CreateConnector");
         connectors.MapGet("/{connectorId}", GetConnectorAsync).RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Member)).WithName("GetConnector");
         connectors.MapPost("/{connectorId}/authorize", AuthorizeConnectorAsync).RequireAuthorization(admin).WithName("AuthorizeConnector");
+        connectors.MapPost("/{connectorId}/confirm", ConfirmConnectorAsync).RequireAuthorization(admin).WithName("ConfirmConnector");
         connectors.MapPost("/{connectorId}/revoke", RevokeConnectorAsync).RequireAuthorization(admin).WithName("RevokeConnector");
 
         // A browser arrives here from the provider: no API key, so not part of the API's document.
@@ -67,6 +68,12 @@ internal static class ConnectorsApi
         return TypedResults.Ok(start);
     }
 
+    public static async Task<Ok<ConnectorView>> ConfirmConnectorAsync(string connectorId, ConfirmConnectorRequest request, CallerWorkspace caller)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return TypedResults.Ok(await caller.Connectors.ConfirmAsync(connectorId, request.ConfirmationCode ?? throw new ArgumentException("confirmationCode is required.", nameof(request)), caller.Actor));
+    }
+
     public static async Task<Ok<ConnectorView>> RevokeConnectorAsync(string connectorId, CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Connectors.RevokeAsync(connectorId, caller.Actor));
 
@@ -87,9 +94,16 @@ internal static class ConnectorsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Authorization declined", detail: $"The provider did not authorize connector {failed.Name}; start the authorization again to retry.");
         }
 
-        var connected = await connectors.CompleteAuthorizationAsync(state!, code!, binding, iss);
+        var completion = await connectors.CompleteAuthorizationAsync(state!, code!, binding, iss);
         context.Response.Cookies.Delete(BindingCookie(connectorId), new CookieOptions { Path = CallbackPath });
-        return TypedResults.Text($"Connector {connected.Name} is connected. You may close this page.", "text/plain");
+        var name = completion.Connector.Name;
+        return completion.ConfirmationCode is { } confirmation
+            ? TypedResults.Text(
+                $"Connector {name} is authorized but not yet connected, because this browser did not start the authorization.\n"
+                + $"If you started it, confirm with this code: POST /api/connectors/{connectorId}/confirm {{\"confirmationCode\":\"{confirmation}\"}}\n"
+                + $"Confirmation code: {confirmation}\nIf someone else sent you this link, do not give them the code.",
+                "text/plain")
+            : TypedResults.Text($"Connector {name} is connected. You may close this page.", "text/plain");
     }
 
     /// <summary>The cookie that binds a connector's pending authorization to the browser that started it.</summary>

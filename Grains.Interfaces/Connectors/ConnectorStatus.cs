@@ -9,6 +9,12 @@ public enum ConnectorStatus
     /// <summary>Usable.</summary>
     Connected,
 
+    /// <summary>
+    /// Authorized at the provider in a browser that did not start the authorization: not usable until an admin of the
+    /// workspace confirms with the code that browser was shown.
+    /// </summary>
+    AwaitingConfirmation,
+
     /// <summary>The provider refused to refresh its grant (<c>invalid_grant</c>): a person must authorize it again.</summary>
     ReconnectNeeded,
 

@@ -27,9 +27,13 @@ public interface IConnectorsGrain : IGrainWithStringKey
 
     /// <summary>
     /// The provider's redirect came back with <paramref name="code"/>: exchanges it (with the PKCE verifier) for tokens.
-    /// An unknown, used or expired <paramref name="state"/> is refused and changes nothing.
+    /// An unknown, used or expired <paramref name="state"/> is refused and changes nothing. With the starting browser's
+    /// binding the connector is connected; without it, it awaits confirmation (see <see cref="AuthorizationCompletion"/>).
     /// </summary>
-    Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding, string? issuer);
+    Task<AuthorizationCompletion> CompleteAuthorizationAsync(string state, string code, string? browserBinding, string? issuer);
+
+    /// <summary>Confirms a connector awaiting confirmation with the code its authorizing browser was shown.</summary>
+    Task<ConnectorView> ConfirmAsync(string connectorId, string confirmationCode, string actor);
 
     /// <summary>The provider's redirect came back with an error code (e.g. the person declined); the state is used up.</summary>
     Task<ConnectorView> FailAuthorizationAsync(string state, string providerError, string? browserBinding);

@@ -93,7 +93,7 @@ public sealed partial class ConnectorsGrain(
             throw new ArgumentException($"A {connector.Kind} connector needs no authorization.", nameof(connectorId));
         }
 
-        if (connector.Status is not (ConnectorStatus.PendingAuthorization or ConnectorStatus.ReconnectNeeded))
+        if (connector.Status is not (ConnectorStatus.PendingAuthorization or ConnectorStatus.ReconnectNeeded or ConnectorStatus.AwaitingConfirmation))
         {
             throw new WorkspaceConflictException($"Connector {connector.Name} is {Describe(connector.Status)}; only a pending connector or one that needs reconnecting is authorized.");
         }
@@ -110,10 +110,11 @@ public sealed partial class ConnectorsGrain(
         return new AuthorizationStart(request.Url, expiresAt);
     }
 
-    public async Task<ConnectorView> CompleteAuthorizationAsync(string state, string code, string? browserBinding, string? issuer)
+    public async Task<AuthorizationCompletion> CompleteAuthorizationAsync(string state, string code, string? browserBinding, string? issuer)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
-        var connector = TakePending(state, browserBinding);
+        var connector = TakePending(state);
+        var bound = IsBound(connector, browserBinding);
         if (options.Value.For(connector.Kind)?.OAuth?.Issuer is { } expected
             && !string.Equals(issuer?.TrimEnd('/'), expected.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal))
         {
@@ -139,18 +140,70 @@ public sealed partial class ConnectorsGrain(
         }
 
         await StoreTokensAsync(connector, tokens, fromCode: true);
+        connector.GrantedScope = tokens.GrantedScope;
+        if (!bound)
+        {
+            // Login CSRF: this browser did not start the authorization, so whose grant this is stays open until an
+            // admin of the workspace confirms with the code shown only here. Until then the connector is unusable.
+            var confirmation = RandomNumberGenerator.GetString("ABCDEFGHJKMNPQRSTVWXYZ23456789", 10);
+            connector.Status = ConnectorStatus.AwaitingConfirmation;
+            connector.StatusReason = "authorized in a browser that did not start the authorization; confirm with the code it was shown";
+            connector.ConfirmationHash = Hash(confirmation);
+            connector.ConfirmationExpiresAt = time.GetUtcNow() + options.Value.AuthorizationLifetime;
+            connector.ConfirmationAttempts = 0;
+            await connectors.WriteStateAsync();
+            await AuditAsync("connector.awaiting_confirmation", "provider", $"{connector.Name} authorized in another browser; awaiting confirmation", connector);
+            return new AuthorizationCompletion(View(connector), confirmation);
+        }
+
+        await MarkConnectedAsync(connector, "provider");
+        return new AuthorizationCompletion(View(connector), null);
+    }
+
+    public async Task<ConnectorView> ConfirmAsync(string connectorId, string confirmationCode, string actor)
+    {
+        var connector = Find(connectorId);
+        if (connector.Status != ConnectorStatus.AwaitingConfirmation || connector.ConfirmationHash is not { } expected)
+        {
+            throw new WorkspaceConflictException($"Connector {connector.Name} is not awaiting confirmation.");
+        }
+
+        if (connector.ConfirmationExpiresAt < time.GetUtcNow() || connector.ConfirmationAttempts >= 5)
+        {
+            throw new ArgumentException("The confirmation code has expired or was tried too often; start the authorization again.", nameof(confirmationCode));
+        }
+
+        if (confirmationCode is not { Length: > 0 and <= 64 } || !Same(expected, Hash(confirmationCode.Trim().ToUpperInvariant())))
+        {
+            connector.ConfirmationAttempts++;
+            await connectors.WriteStateAsync();
+            throw new ArgumentException("The confirmation code is wrong.", nameof(confirmationCode));
+        }
+
+        await MarkConnectedAsync(connector, actor);
+        return View(connector);
+    }
+
+    private async Task MarkConnectedAsync(StoredConnector connector, string actor)
+    {
         connector.Status = ConnectorStatus.Connected;
         connector.StatusReason = null;
-        connector.GrantedScope = tokens.GrantedScope;
+        connector.ConfirmationHash = null;
+        connector.ConfirmationExpiresAt = null;
         connector.ConnectedAt = time.GetUtcNow();
         await connectors.WriteStateAsync();
-        await AuditAsync("connector.connected", "provider", $"{connector.Name} connected", connector, ("granted_scope", tokens.GrantedScope ?? ""));
-        return View(connector);
+        await AuditAsync("connector.connected", actor, $"{connector.Name} connected", connector, ("granted_scope", connector.GrantedScope ?? ""));
     }
 
     public async Task<ConnectorView> FailAuthorizationAsync(string state, string providerError, string? browserBinding)
     {
-        var connector = TakePending(state, browserBinding);
+        var connector = TakePending(state);
+        if (!IsBound(connector, browserBinding))
+        {
+            // Only the starting browser may end an authorization; a forwarded link cannot spoil it.
+            throw new ArgumentException("This browser did not start the authorization.", nameof(browserBinding));
+        }
+
         ClearPending(connector);
         await connectors.WriteStateAsync();
         var code = providerError is { Length: > 0 and <= 64 } && providerError.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? providerError : "invalid_error";
@@ -420,24 +473,21 @@ public sealed partial class ConnectorsGrain(
         }
     }
 
-    private StoredConnector TakePending(string state, string? browserBinding)
+    private StoredConnector TakePending(string state)
     {
         var hash = state is { Length: > 0 and <= 512 } ? Hash(state) : "";
         var connector = Stored.Find(c => c.PendingStateHash is { } h && Same(h, hash));
-        if (connector is null || connector.PendingExpiresAt < time.GetUtcNow() || connector.Status is not (ConnectorStatus.PendingAuthorization or ConnectorStatus.ReconnectNeeded))
+        if (connector is null || connector.PendingExpiresAt < time.GetUtcNow() || connector.Status is not (ConnectorStatus.PendingAuthorization or ConnectorStatus.ReconnectNeeded or ConnectorStatus.AwaitingConfirmation))
         {
             throw new ArgumentException("The authorization's state is unknown, used or expired; start the authorization again.", nameof(state));
         }
 
-        // Login CSRF: the redirect must come back to the browser that started the authorization. A mismatch leaves
-        // the pending authorization as it is, so a forwarded link cannot spoil the real one either.
-        if (browserBinding is not { Length: > 0 and <= 256 } || connector.PendingBindingHash is not { } expected || !Same(expected, Hash(browserBinding)))
-        {
-            throw new ArgumentException("This browser did not start the authorization; start it again from the browser that will finish it.", nameof(browserBinding));
-        }
-
         return connector;
     }
+
+    /// <summary>Whether the redirect came back to the browser that started the authorization (its cookie's nonce).</summary>
+    private static bool IsBound(StoredConnector connector, string? browserBinding) =>
+        browserBinding is { Length: > 0 and <= 256 } && connector.PendingBindingHash is { } expected && Same(expected, Hash(browserBinding));
 
     private static bool Same(string a, string b) => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
 
@@ -470,6 +520,7 @@ public sealed partial class ConnectorsGrain(
     {
         ConnectorStatus.PendingAuthorization => "waiting for authorization",
         ConnectorStatus.ReconnectNeeded => "in need of reconnecting",
+        ConnectorStatus.AwaitingConfirmation => "awaiting an admin's confirmation",
         ConnectorStatus.Revoked => "revoked",
         _ => "connected",
     };

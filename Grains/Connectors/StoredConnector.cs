@@ -43,6 +43,13 @@ public sealed class StoredConnector
 
     public string? PendingVerifierSealed { get; set; }
 
+    /// <summary>SHA-256 of the confirmation code shown to a browser that did not start the authorization.</summary>
+    public string? ConfirmationHash { get; set; }
+
+    public DateTimeOffset? ConfirmationExpiresAt { get; set; }
+
+    public int ConfirmationAttempts { get; set; }
+
     public DateTimeOffset? PendingExpiresAt { get; set; }
 
     /// <summary>Runs with a tool call on this connector that have not finished.</summary>

@@ -17,7 +17,7 @@ public abstract class IsolationTests(ApiFixture api)
 
     /// <summary>The operations known today; the document must still hold them, so a broken document cannot test nothing.</summary>
     private static readonly string[] s_knownParameterisedOperations =
-        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "RevokeKey", "SetSecret", "RotateSecret", "DeleteSecret", "GetConnector", "AuthorizeConnector", "RevokeConnector"];
+        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "RevokeKey", "SetSecret", "RotateSecret", "DeleteSecret", "GetConnector", "AuthorizeConnector", "ConfirmConnector", "RevokeConnector"];
 
     /// <summary>A minimal valid body for each operation that takes one; an operation missing here fails the test.</summary>
     private static readonly Dictionary<string, string> s_bodies = new(StringComparer.Ordinal)
@@ -27,6 +27,7 @@ public abstract class IsolationTests(ApiFixture api)
         ["PutMember"] = """{"displayName":"Isolation Probe","roles":["member"]}""",
         ["SetSecret"] = """{"value":"isolation-probe-value"}""",
         ["RotateSecret"] = """{"value":"isolation-probe-value"}""",
+        ["ConfirmConnector"] = """{"confirmationCode":"ABCDEFGHJK"}""",
     };
 
     /// <summary>

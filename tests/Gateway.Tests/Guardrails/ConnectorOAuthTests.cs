@@ -67,22 +67,34 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
     }
 
     [Fact]
-    public async Task A_redirect_arriving_in_a_browser_that_did_not_start_the_authorization_is_refused()
+    public async Task A_redirect_arriving_in_another_browser_waits_until_an_admin_confirms_with_the_code_shown_there()
     {
         // Login CSRF: an admin of one workspace sends their authorization link to someone else, whose browser completes
-        // it at the provider; the grant must not land in the sender's workspace.
+        // it at the provider. The grant must not become usable in the sender's workspace on its own.
         var ws = await fixture.CreateWorkspaceAsync();
-        var (connectorId, redirect, cookie) = await ws.BeginAsync(new { kind = "gitHub", name = "csrf", repositories = new[] { "victim/private" } });
+        var (connectorId, redirect, _) = await ws.BeginAsync(new { kind = "gitHub", name = "csrf", repositories = new[] { "victim/private" } });
+        fixture.GitHub.SeedFile("victim/private", "secrets.txt", "victim data");
 
-        using var victimsBrowser = await ws.CallbackAsync(redirect, cookie: null);
-        using var otherCookie = await ws.CallbackAsync(redirect, "platform_oauth_" + connectorId + "=" + new string('A', 43));
-        var afterAttempts = await ws.ConnectorAsync(connectorId);
-        using var starter = await ws.CallbackAsync(redirect, cookie);
+        using var otherBrowser = await ws.CallbackAsync(redirect, cookie: null);
+        var page = await otherBrowser.Content.ReadAsStringAsync(Ct);
+        var confirmation = System.Text.RegularExpressions.Regex.Match(page, "Confirmation code: ([A-Z0-9]{10})").Groups[1].Value;
+        var awaiting = await ws.ConnectorAsync(connectorId);
+        fixture.Model.EnqueueToolCalls([("c1", "github_read_file", JsonSerializer.Serialize(new { connector = connectorId, repository = "victim/private", path = "secrets.txt" }))], 40, 10);
+        fixture.Model.EnqueueText("Could not read.", 40, 5);
+        var runId = await ws.StartRunAsync("read the victim's file");
+        await ws.PollRunAsync(runId, "completed");
+        using var wrong = await ws.Owner.PostAsJsonAsync($"/api/connectors/{connectorId}/confirm", new { confirmationCode = "AAAAAAAAAA" }, Ct);
+        using var right = await ws.Owner.PostAsJsonAsync($"/api/connectors/{connectorId}/confirm", new { confirmationCode = confirmation }, Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, victimsBrowser.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, otherCookie.StatusCode);
-        Assert.Equal("pendingAuthorization", afterAttempts.GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.OK, starter.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherBrowser.StatusCode);
+        Assert.Equal(10, confirmation.Length);
+        Assert.Equal("awaitingConfirmation", awaiting.GetProperty("status").GetString());
+        Assert.Contains((await ws.ReceiptAsync(runId)).GetProperty("notices").EnumerateArray(), n => n.GetString()!.Contains("not connected (AwaitingConfirmation)", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.GitHub.Requests, r => r.Path.Contains("victim/private", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal("connected", (await ws.ConnectorAsync(connectorId)).GetProperty("status").GetString());
+        Assert.Contains("connector.awaiting_confirmation", await ws.AuditKindsAsync("connector."));
     }
 
     [Fact]
