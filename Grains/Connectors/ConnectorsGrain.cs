@@ -217,8 +217,8 @@ public sealed partial class ConnectorsGrain(
     {
         var connector = Find(connectorId);
         var alreadyRevoked = connector.Status == ConnectorStatus.Revoked;
-        var hasTokens = (await Secrets.ListAsync()).Any(s => s.ManagedBy == ManagedBy(connector));
-        if (alreadyRevoked && connector.DependentRuns.Count == 0 && !hasTokens)
+        var tokenNames = (await Secrets.ListAsync()).Where(s => s.ManagedBy == ManagedBy(connector)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        if (alreadyRevoked && connector.DependentRuns.Count == 0 && tokenNames.Count == 0)
         {
             return View(connector);
         }
@@ -235,9 +235,9 @@ public sealed partial class ConnectorsGrain(
             await connectors.WriteStateAsync();
         }
 
-        if (options.Value.For(connector.Kind)?.OAuth is { } oauth && hasTokens)
+        if (options.Value.For(connector.Kind)?.OAuth is { } oauth && tokenNames.Count > 0)
         {
-            await RevokeAtProviderAsync(connector, oauth, providerInBackground);
+            await RevokeAtProviderAsync(connector, oauth, tokenNames, providerInBackground);
         }
 
         await Secrets.DeleteManagedAsync(ManagedBy(connector));
@@ -398,11 +398,10 @@ public sealed partial class ConnectorsGrain(
         connector.AccessExpiresAt = tokens.ExpiresAt;
     }
 
-    private async Task RevokeAtProviderAsync(StoredConnector connector, OAuthProviderOptions oauth, bool inBackground)
+    private async Task RevokeAtProviderAsync(StoredConnector connector, OAuthProviderOptions oauth, HashSet<string> existing, bool inBackground)
     {
         // Each token that still exists is revoked on its own (the refresh token ends the whole grant at RFC 7009
         // providers), so a missing or refused one does not keep the other alive.
-        var existing = (await Secrets.ListAsync()).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var tokens = new List<(string Value, string Hint)>();
         foreach (var (name, hint) in new[] { (RefreshName(connector), "refresh_token"), (AccessName(connector), "access_token") })
         {

@@ -38,8 +38,9 @@ public sealed partial class EgressGuard(IGrainFactory grains)
         ArgumentNullException.ThrowIfNull(policy);
         var text = JsonStrings.Text(json);
 
-        // The raw JSON too: a JSON escape (\u0041…) could otherwise hide a value from a scan of the decoded strings' joins.
-        if ((await FindSecretAsync(workspaceId, text) ?? await FindSecretAsync(workspaceId, json)) is { } secret)
+        // The decoded strings and the raw JSON in one search (one pair of grain calls): what the receiver decodes, and
+        // what goes over the wire as written.
+        if (await FindSecretAsync(workspaceId, text + "\n" + json) is { } secret)
         {
             return new EgressVerdict(secret, json, [], BySecret: true);
         }

@@ -437,9 +437,9 @@ public sealed partial class AgentRunGrain(
         State.ModelCalls++;
         State.Steps++;
 
-        // What the model wrote goes back to the provider on the next call: any secret in it (a compromised model may
-        // try to stage one for a tool) is replaced by its handle before it is kept.
-        var assistant = new ConversationMessage { Role = "assistant", Text = await RedactSecretsAsync(response.Text, "the model's reply") };
+        // What the model wrote goes back to the provider on the next call, or is shown as the answer: any secret in it
+        // (a compromised model may stage one for a tool, or hide one in an image URL) is replaced by its handle first.
+        var assistant = new ConversationMessage { Role = "assistant", Text = await RedactSecretsAsync(response.Text, "The model's reply", ("target", "model reply")) };
         var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
         if (calls.Count > 0)
         {
@@ -496,15 +496,9 @@ public sealed partial class AgentRunGrain(
 
         if (calls.Count == 0)
         {
-            // The answer is shown (and its markdown rendered) outside the model's control: a secret in it, say in an
-            // image URL the browser would fetch, is replaced by its handle.
-            var answer = await Secrets.RedactAsync(response.Text ?? "");
-            if (!answer.Findings.IsEmpty)
-            {
-                await AddNoticeAsync($"The answer contained {string.Join(", ", answer.Findings.Select(f => $"{f.Secret} ({f.Encoding})"))}; replaced by the handle.", "guardrail.redacted", ("target", "answer"));
-            }
-
-            State.SealedAnswer = await SealAsync(AnswerPurpose, answer.Content);
+            // The answer is the reply already kept above, secrets replaced by their handles: it is shown (and its
+            // markdown rendered) outside the model's control, where an image URL carrying a value would leak it.
+            State.SealedAnswer = await SealAsync(AnswerPurpose, assistant.Text ?? "");
             await FinishAsync(RunStatus.Completed, null);
             return false;
         }
@@ -554,13 +548,8 @@ public sealed partial class AgentRunGrain(
 
         // Tool output is data from outside the run's control: secret values in it are replaced by their handles, and it
         // reaches the model delimited and labelled as untrusted data that cannot close its own frame.
-        var redacted = await Secrets.RedactAsync(result);
-        if (!redacted.Findings.IsEmpty)
-        {
-            await AddNoticeAsync($"{call.Tool}'s result contained {string.Join(", ", redacted.Findings.Select(f => $"{f.Secret} ({f.Encoding})"))}; replaced by the handle before the model saw it.", "guardrail.redacted", ("tool", call.Tool));
-        }
-
-        conversation.Add(new ConversationMessage { Role = "tool", ToolCallId = call.CallId, Text = UntrustedData.Frame(call.Tool, redacted.Content) });
+        var redacted = await RedactSecretsAsync(result, $"{call.Tool}'s result", ("tool", call.Tool));
+        conversation.Add(new ConversationMessage { Role = "tool", ToolCallId = call.CallId, Text = UntrustedData.Frame(call.Tool, redacted) });
         State.SealedConversation = await SealAsync(ConversationPurpose, conversation);
     }
 
@@ -614,8 +603,8 @@ public sealed partial class AgentRunGrain(
         return (null, verdict.Content);
     }
 
-    /// <summary>The text with every secret value replaced by its handle; a notice when <paramref name="where"/> is given and something was replaced.</summary>
-    private async Task<string> RedactSecretsAsync(string? text, string? where)
+    /// <summary>The text with every secret value replaced by its handle, and a notice naming <paramref name="where"/> when something was.</summary>
+    private async Task<string> RedactSecretsAsync(string? text, string where, params (string Key, string Value)[] details)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -623,9 +612,9 @@ public sealed partial class AgentRunGrain(
         }
 
         var redacted = await Secrets.RedactAsync(text);
-        if (where is not null && !redacted.Findings.IsEmpty)
+        if (!redacted.Findings.IsEmpty)
         {
-            await AddNoticeAsync($"{where} contained {string.Join(", ", redacted.Findings.Select(f => $"{f.Secret} ({f.Encoding})"))}; replaced by the handle.", "guardrail.redacted");
+            await AddNoticeAsync($"{where} contained {string.Join(", ", redacted.Findings.Select(f => $"{f.Secret} ({f.Encoding})"))}; replaced by the handle.", "guardrail.redacted", details);
         }
 
         return redacted.Content;
@@ -727,7 +716,7 @@ public sealed partial class AgentRunGrain(
     private ISecretsGrain Secrets => GrainFactory.GetGrain<ISecretsGrain>(_workspaceId);
 
     // A tool name comes from the model; keep an audit line from carrying an arbitrarily long string.
-    private static string Truncate(string? text) => text is null ? "" : text.Length <= 64 ? text : text[..64] + "…";
+    private static string Truncate(string? text) => ToolCatalog.Truncate(text);
 
     private Task<string> SealAsync<T>(string purpose, T value) => SealedJson.SealAsync(GrainFactory, _workspaceId, purpose, value);
 

@@ -145,6 +145,6 @@ public sealed class ToolCatalog : IToolCatalog
         return new ToolDefinition(name, description, toolClass, document.RootElement.Clone());
     }
 
-    // The name comes from the model; keep an error message from carrying an arbitrarily long string.
-    private static string Truncate(string? text) => text is null ? "" : text.Length <= 64 ? text : text[..64] + "…";
+    /// <summary>A name that came from the model, cut to 64 characters so no message or audit line carries an arbitrarily long one.</summary>
+    internal static string Truncate(string? text) => text is null ? "" : text.Length <= 64 ? text : text[..64] + "…";
 }
