@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Platform.Grains.Connectors;
 using Platform.Grains.Egress;
 using Platform.Grains.Models;
+using Platform.Grains.Secrets;
 using Platform.Grains.Tools;
 
 namespace Platform.Grains;
@@ -32,6 +33,7 @@ public static class ModelsAndToolsServiceCollectionExtensions
         services.TryAddSingleton<WebhookPoster>();
         services.TryAddSingleton<IToolRunner, ToolRunner>();
         services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName));
+        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         // The guarded handler refuses private destinations after DNS, and also refuses redirects: a redirect would
         // let an allowlisted URL send the post somewhere the allowlist never named.
         services.AddGuardedHttpClient(WebhookPoster.ClientName)

@@ -11,6 +11,12 @@ public static class SecretRules
     /// <summary>A bound on one workspace's secrets, so a state row cannot grow without limit.</summary>
     public const int MaxSecrets = 200;
 
+    /// <summary>
+    /// The most replaced values one secret keeps for the egress guard; a secret rotated more often than that within the
+    /// block period has its oldest ones dropped first, so a state row stays bounded.
+    /// </summary>
+    public const int MaxPreviousValues = 10;
+
     /// <summary>The longest value in characters (a PEM private key fits).</summary>
     public const int MaxValueLength = 16 * 1024;
 

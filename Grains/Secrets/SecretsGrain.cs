@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Platform.Grains.Audit;
 using Platform.Grains.Egress;
 using Platform.Grains.Interfaces.Egress;
@@ -12,13 +13,19 @@ namespace Platform.Grains.Secrets;
 /// <summary>
 /// A workspace's secret store. Each value is encrypted by the workspace's own <see cref="IWorkspaceKeyGrain"/> for a
 /// purpose that names the secret, so one secret's ciphertext cannot be swapped in for another's. The only plaintext in
-/// memory is the egress matcher, rebuilt after every change and dropped with the activation.
+/// memory is the egress matcher, rebuilt after every change and dropped with the activation. A rotated-out value stays
+/// in the matcher (never resolvable) for <see cref="SecretsOptions.PreviousValueBlockPeriod"/>, because rotating here
+/// does not revoke it where it was issued.
 /// </summary>
 public sealed class SecretsGrain(
     [PersistentState("secrets")] IPersistentState<SecretsState> secrets,
+    IOptions<SecretsOptions> options,
     TimeProvider time) : Grain, ISecretsGrain
 {
     private SecretMatcher? _matcher;
+
+    // When the oldest previous value in the matcher stops being blocked; the matcher is rebuilt without it then.
+    private DateTimeOffset _matcherExpires = DateTimeOffset.MaxValue;
 
     private IWorkspaceKeyGrain Key => GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey);
 
@@ -153,6 +160,7 @@ public sealed class SecretsGrain(
             RotatedAt = now,
             LastUsedAt = existing?.LastUsedAt,
             LastUsedBy = existing?.LastUsedBy,
+            Previous = PreviousValues(existing, managedBy, now),
         };
         Stored[name] = stored;
         _matcher = null;
@@ -178,23 +186,57 @@ public sealed class SecretsGrain(
         return stored;
     }
 
-    private async Task<string> OpenAsync(StoredSecret stored)
+    /// <summary>
+    /// The replaced values a new version keeps: the one it replaces (a person's secret only; connector tokens are
+    /// refreshed hourly and revoked at the provider) and earlier ones still inside the block period, newest kept.
+    /// </summary>
+    private List<RetiredSecretValue> PreviousValues(StoredSecret? existing, string managedBy, DateTimeOffset now)
     {
-        var plaintext = await Key.DecryptAsync(new DecryptRequest(Purpose(stored.Name), [.. Convert.FromBase64String(stored.SealedValue)]));
+        var period = options.Value.PreviousValueBlockPeriod;
+        if (existing is null || managedBy != "user" || period <= TimeSpan.Zero)
+        {
+            return [];
+        }
+
+        var previous = existing.Previous.Where(p => p.RetiredAt + period > now).ToList();
+        previous.Add(new RetiredSecretValue { SealedValue = existing.SealedValue, Version = existing.Version, RetiredAt = now });
+        return previous.Skip(Math.Max(0, previous.Count - SecretRules.MaxPreviousValues)).ToList();
+    }
+
+    private Task<string> OpenAsync(StoredSecret stored) => OpenAsync(stored.Name, stored.SealedValue);
+
+    private async Task<string> OpenAsync(string name, string sealedValue)
+    {
+        var plaintext = await Key.DecryptAsync(new DecryptRequest(Purpose(name), [.. Convert.FromBase64String(sealedValue)]));
         return Encoding.UTF8.GetString(plaintext.AsSpan());
     }
 
     private async Task<SecretMatcher> MatcherAsync()
     {
-        if (_matcher is null)
+        var now = time.GetUtcNow();
+        if (_matcher is null || now >= _matcherExpires)
         {
+            var period = options.Value.PreviousValueBlockPeriod;
+            var expires = DateTimeOffset.MaxValue;
             var values = new List<(string, byte[])>(Stored.Count);
             foreach (var stored in Stored.Values)
             {
-                values.Add((SecretHandle.For(stored.Name), Encoding.UTF8.GetBytes(await OpenAsync(stored))));
+                var handle = SecretHandle.For(stored.Name);
+                values.Add((handle, Encoding.UTF8.GetBytes(await OpenAsync(stored))));
+                foreach (var previous in stored.Previous)
+                {
+                    var until = previous.RetiredAt + period;
+                    if (until > now)
+                    {
+                        // A leak of the old value is reported under the secret's own handle: that is what its owner knows it by.
+                        values.Add((handle, Encoding.UTF8.GetBytes(await OpenAsync(stored.Name, previous.SealedValue))));
+                        expires = until < expires ? until : expires;
+                    }
+                }
             }
 
             _matcher = SecretMatcher.Create(values);
+            _matcherExpires = expires;
         }
 
         return _matcher;

@@ -20,4 +20,7 @@ public sealed class StoredSecret
     public DateTimeOffset? LastUsedAt { get; set; }
 
     public string? LastUsedBy { get; set; }
+
+    /// <summary>Values earlier rotations replaced that the egress guard still blocks, oldest first.</summary>
+    public List<RetiredSecretValue> Previous { get; set; } = [];
 }
