@@ -134,7 +134,8 @@ internal sealed class ChatProxy(
     /// <summary>
     /// Puts the call on the books: settles what it cost (or releases the reservation) and audits it. Runs before the
     /// client gets the last of the answer, so a client that reads its budget or audit log next sees this call there.
-    /// Both writes are in memory; the budget lease and the audit batch make them durable without a round trip here.
+    /// By default both writes are in memory and the budget lease and the audit batch make them durable without a
+    /// round trip here; under <see cref="ProxyOptions.StrictBilling"/> this waits for both to be written.
     /// </summary>
     private async Task FinishAsync(ProxyCall call)
     {
@@ -144,13 +145,14 @@ internal sealed class ChatProxy(
         }
 
         call.Finished = true;
+        var strict = options.Value.StrictBilling;
         var budget = grains.GetGrain<IBudgetGrain>(call.WorkspaceId);
         var charge = call.ChargeMicros();
         try
         {
             if (charge > 0)
             {
-                await budget.SettleDeferredAsync(call.ReservationId, charge);
+                await (strict ? budget.SettleAsync(call.ReservationId, charge) : budget.SettleDeferredAsync(call.ReservationId, charge));
             }
             else
             {
@@ -160,20 +162,27 @@ internal sealed class ChatProxy(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The budget restarted under this call (its reservations went with it; the lease it held is withheld) or its
-            // storage failed. The client's answer is not taken back for it; the log says what was not recorded.
+            // storage failed. By default the client's answer is not taken back for it; the log says what was not recorded.
+            call.ChargeUnrecorded = strict && charge > 0;
             ProxyLog.SettleFailed(logger, call.WorkspaceId, charge, ex);
         }
 
         try
         {
             var sealedPrompt = call.AuditContent ? await SealPromptAsync(call.WorkspaceId, call.Request) : null;
-            await grains.GetGrain<IAuditLogGrain>(call.WorkspaceId).AppendDeferredAsync(ProxyAudit.Completed(call, charge, Stopwatch.GetElapsedTime(call.StartedTimestamp), sealedPrompt));
+            var record = ProxyAudit.Completed(call, charge, Stopwatch.GetElapsedTime(call.StartedTimestamp), sealedPrompt);
+            var audit = grains.GetGrain<IAuditLogGrain>(call.WorkspaceId);
+            await (strict ? audit.AppendAsync(record) : audit.AppendDeferredAsync(record));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             ProxyLog.AuditFailed(logger, call.WorkspaceId, ex);
         }
     }
+
+    /// <summary>Under strict billing, the answer of a call whose charge is not on the ledger: withheld, with why.</summary>
+    internal static Task WriteChargeUnrecordedAsync(HttpContext context) =>
+        OpenAiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, OpenAiError.Server, "The answer was withheld because its charge could not be recorded; the amount stays withheld from the budget. Retry shortly.", code: "charge_not_recorded");
 
     private async Task ForwardAsync(HttpContext context, ProxyCall call, ReadOnlyMemory<byte> body)
     {
@@ -210,7 +219,11 @@ internal sealed class ChatProxy(
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 await relay.RelayAsync(context, call, response);
                 await FinishAsync(call);
-                if (call.DoneSeen && call.Outcome == CallOutcome.Completed)
+                if (call.ChargeUnrecorded)
+                {
+                    await WriteChargeUnrecordedAsync(context);
+                }
+                else if (call.DoneSeen && call.Outcome == CallOutcome.Completed)
                 {
                     await StreamRelay.WriteDoneAsync(context);
                 }
@@ -244,6 +257,11 @@ internal sealed class ChatProxy(
 
             // The provider answered in full: the cost is real whether or not the client stays to read it.
             await FinishAsync(call);
+            if (call.ChargeUnrecorded)
+            {
+                await WriteChargeUnrecordedAsync(context);
+                return;
+            }
 
             var client = context.Response;
             client.StatusCode = StatusCodes.Status200OK;

@@ -29,6 +29,11 @@ internal sealed class LocalModelResponder(IChatClientProvider models, TimeProvid
         var finish = response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
         var text = response.Text;
         await onBooks(call);
+        if (call.ChargeUnrecorded)
+        {
+            await ChatProxy.WriteChargeUnrecordedAsync(context);
+            return;
+        }
 
         var client = context.Response;
         client.StatusCode = StatusCodes.Status200OK;

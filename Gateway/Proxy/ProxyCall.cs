@@ -41,6 +41,9 @@ internal sealed class ProxyCall(
     /// <summary>Whether the call is on the books (settled or released, and audited).</summary>
     public bool Finished { get; set; }
 
+    /// <summary>Under strict billing, whether the charge failed to reach the ledger, so the answer must not complete.</summary>
+    public bool ChargeUnrecorded { get; set; }
+
     /// <summary>Whether the provider's stream ended with <c>[DONE]</c>, which the client gets only once the call is on the books.</summary>
     public bool DoneSeen { get; set; }
 
