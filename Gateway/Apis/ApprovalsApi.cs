@@ -26,7 +26,7 @@ internal static class ApprovalsApi
         {
             if (!Enum.TryParse<ApprovalState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(state, out _))
             {
-                throw new ArgumentException("state must be one of pending, approved, denied, expired.", nameof(state));
+                throw new ArgumentException("state must be one of pending, approved, denied, expired, withdrawn.", nameof(state));
             }
 
             wanted = parsed;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Platform.Grains.Interfaces.Approvals;
+using Platform.Grains.Interfaces.Egress;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Silo;
 
@@ -16,6 +17,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (StatusCodes.Status400BadRequest, "Bad request", BadRequestDetail(bad)),
+            SecretDetectedException => (StatusCodes.Status400BadRequest, "Secret detected", exception.Message),
             ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid request", StripParameterSuffix(argument)),
             WorkspaceNotFoundException => (StatusCodes.Status404NotFound, "Not found", exception.Message),
             WorkspaceConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
@@ -45,12 +47,21 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         }
 
         httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var context = new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        };
+        if (exception is SecretDetectedException secret)
+        {
+            // The proxy's error code, so one client check covers both; the handle and encoding, never the value.
+            context.ProblemDetails.Extensions["code"] = SecretDetectedException.Code;
+            context.ProblemDetails.Extensions["secret"] = secret.Secret;
+            context.ProblemDetails.Extensions["encoding"] = secret.Encoding;
+        }
+
+        return await problems.TryWriteAsync(context);
     }
 
     private static string BadRequestDetail(BadHttpRequestException exception) =>

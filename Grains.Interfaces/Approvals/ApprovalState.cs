@@ -14,4 +14,7 @@ public enum ApprovalState
 
     /// <summary>Nobody decided before it expired; counts as denied.</summary>
     Expired,
+
+    /// <summary>Its run ended (was cancelled) while it was pending: nothing is left to decide, and nothing runs.</summary>
+    Withdrawn,
 }

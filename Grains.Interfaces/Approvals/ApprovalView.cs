@@ -19,7 +19,7 @@ namespace Platform.Grains.Interfaces.Approvals;
 /// <param name="ExpiresAt">When it counts as denied if still pending.</param>
 /// <param name="DecidedBy">Who decided (user id), once decided.</param>
 /// <param name="DecidedAt">When, once decided.</param>
-/// <param name="Comment">The decider's comment.</param>
+/// <param name="Comment">The decider's comment; for a withdrawn approval, why it was withdrawn.</param>
 public sealed record ApprovalView(
     string ApprovalId,
     string RunId,

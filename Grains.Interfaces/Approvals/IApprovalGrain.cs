@@ -18,6 +18,13 @@ public interface IApprovalGrain : IGrainWithStringKey
     /// <summary>Denies, with the same rules as <see cref="ApproveAsync"/>.</summary>
     Task<ApprovalView> DenyAsync(string approvalId, ApprovalDecider decider, string? comment);
 
+    /// <summary>
+    /// Withdraws every pending approval of <paramref name="runId"/>, which ended without them (it was cancelled): each
+    /// becomes <see cref="ApprovalState.Withdrawn"/> with <paramref name="reason"/>, and a later decision is an
+    /// <see cref="ApprovalConflictException"/> that says so. Answers the approvals withdrawn; none when nothing was pending.
+    /// </summary>
+    Task<ImmutableArray<ApprovalView>> WithdrawRunAsync(string runId, string reason);
+
     /// <summary>One approval (expired ones show as <see cref="ApprovalState.Expired"/>).</summary>
     [AlwaysInterleave]
     Task<ApprovalView> GetAsync(string approvalId);

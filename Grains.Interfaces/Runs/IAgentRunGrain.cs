@@ -6,7 +6,11 @@ namespace Platform.Grains.Interfaces.Runs;
 /// </summary>
 public interface IAgentRunGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the run and returns at once with its estimate; the loop continues in the background.</summary>
+    /// <summary>
+    /// Starts the run and returns at once with its estimate; the loop continues in the background. Refused with nothing
+    /// stored when the input carries a workspace secret's value (<see cref="Egress.SecretDetectedException"/>, audited by
+    /// handle) or the workspace's cap is not set (<see cref="Workspaces.WorkspaceConflictException"/>).
+    /// </summary>
     Task<RunView> StartAsync(StartRun request);
 
     /// <summary>The run now; <see cref="Workspaces.WorkspaceNotFoundException"/> if it does not exist.</summary>

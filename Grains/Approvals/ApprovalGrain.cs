@@ -102,6 +102,34 @@ public sealed class ApprovalGrain(
     public Task<ApprovalView> DenyAsync(string approvalId, ApprovalDecider decider, string? comment) =>
         DecideAsync(approvalId, decider, comment, ApprovalState.Denied);
 
+    public async Task<ImmutableArray<ApprovalView>> WithdrawRunAsync(string runId, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        await ExpireDueAsync();
+        var now = time.GetUtcNow();
+        var pending = State.Approvals.Values.Where(a => a.View.State == ApprovalState.Pending && string.Equals(a.View.RunId, runId, StringComparison.Ordinal)).ToList();
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var stored in pending)
+        {
+            stored.View = stored.View with { State = ApprovalState.Withdrawn, DecidedAt = now, Comment = reason };
+        }
+
+        TrimDecided();
+        await approvals.WriteStateAsync();
+        foreach (var stored in pending)
+        {
+            // Audited, published and told to bridges like a decision, so an approver's button goes away too.
+            await AfterDecisionAsync(stored.View, $"run:{runId}");
+        }
+
+        return [.. pending.Select(static a => a.View)];
+    }
+
     public Task<ApprovalView> GetAsync(string approvalId)
     {
         // Interleaves with other calls, so it only reads: expiry is shown here, made durable by the next turn that writes.
@@ -189,6 +217,11 @@ public sealed class ApprovalGrain(
         if (view.State == ApprovalState.Expired)
         {
             throw new ApprovalConflictException($"Approval {view.ApprovalId} expired unanswered at {Format(view.ExpiresAt)}; it counts as denied.");
+        }
+
+        if (view.State == ApprovalState.Withdrawn)
+        {
+            throw new ApprovalConflictException($"Approval {view.ApprovalId} was withdrawn at {Format(view.DecidedAt!.Value)} because {view.Comment}; there is nothing left to decide.");
         }
 
         if (view.State != ApprovalState.Pending)

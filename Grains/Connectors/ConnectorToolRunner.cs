@@ -37,12 +37,12 @@ public sealed class ConnectorToolRunner(
         }
         catch (ConnectorUnavailableException e)
         {
-            return new ToolOutcome(false, $"Refused: {e.Message}", [], $"{invocation.Tool} refused: {e.Message}");
+            return ToolOutcome.Refusal(e.Message, $"{invocation.Tool} refused: {e.Message}");
         }
 
         if (ConnectorTools.ScopeRefusal(access.Connector, invocation.Tool, arguments) is { } refusal)
         {
-            return new ToolOutcome(false, $"Refused: {refusal}", [], $"{invocation.Tool} refused: {refusal}");
+            return ToolOutcome.Refusal(refusal, $"{invocation.Tool} refused: {refusal}");
         }
 
         try
@@ -60,7 +60,7 @@ public sealed class ConnectorToolRunner(
         }
         catch (ConnectorApiException e)
         {
-            return new ToolOutcome(false, $"Error: {e.Message}", []);
+            return ToolOutcome.Failure(e.Message);
         }
     }
 
@@ -108,14 +108,22 @@ public sealed class ConnectorToolRunner(
     {
         var url = new Uri(arguments.GetProperty("url").GetString()!, UriKind.Absolute);
         var (status, body) = await http.GetAsync(url, access.BearerToken, cancellationToken);
-        return new ToolOutcome(status is >= 200 and < 300, $"HTTP {status.ToString(CultureInfo.InvariantCulture)}\n{body}", ImmutableArray.Create(url.AbsoluteUri));
+        return HttpOutcome(status, body, url);
     }
 
     private async Task<ToolOutcome> HttpPostAsync(ConnectorAccess access, JsonElement arguments, string idempotencyKey, CancellationToken cancellationToken)
     {
         var url = new Uri(arguments.GetProperty("url").GetString()!, UriKind.Absolute);
         var (status, body) = await http.PostAsync(url, arguments.GetProperty("body").GetString()!, access.BearerToken, idempotencyKey, cancellationToken);
-        return new ToolOutcome(status is >= 200 and < 300, $"HTTP {status.ToString(CultureInfo.InvariantCulture)}\n{body}", ImmutableArray.Create(url.AbsoluteUri));
+        return HttpOutcome(status, body, url);
+    }
+
+    // The body is the server's text: the model reads it as untrusted data, the receipt only the status.
+    private static ToolOutcome HttpOutcome(int status, string body, Uri url)
+    {
+        var succeeded = status is >= 200 and < 300;
+        var code = status.ToString(CultureInfo.InvariantCulture);
+        return new ToolOutcome(succeeded, $"HTTP {code}\n{body}", ImmutableArray.Create(url.AbsoluteUri), FailureReason: succeeded ? null : $"the server answered HTTP {code}");
     }
 
     // Per call: a typed client's HttpClient must not outlive its handler's rotation, and this runner is a singleton.

@@ -1,3 +1,4 @@
+using Platform.Grains.Interfaces.Egress;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
@@ -92,7 +93,11 @@ public sealed partial class EgressGuard(IGrainFactory grains)
     }
 
     /// <summary>Why <paramref name="text"/> may not leave because of a secret (its handle and encoding), or null.</summary>
-    public async Task<string?> FindSecretAsync(string workspaceId, string text)
+    public async Task<string?> FindSecretAsync(string workspaceId, string text) =>
+        await FindSecretValueAsync(workspaceId, text) is { } finding ? $"it contains {finding.Secret} ({finding.Encoding})" : null;
+
+    /// <summary>The secret (handle and encoding, never the value) whose value <paramref name="text"/> carries in any encoding, or null.</summary>
+    public async Task<EgressFinding?> FindSecretValueAsync(string workspaceId, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         // Escapes a receiver will decode (\u002B in JSON text) are decoded for the search too.
@@ -106,9 +111,8 @@ public sealed partial class EgressGuard(IGrainFactory grains)
             text = text + "\n" + System.Net.WebUtility.HtmlDecode(PercentDecode(text));
         }
 
-        var finding = await grains.GetGrain<ISecretsGrain>(workspaceId).InspectEgressAsync(text)
+        return await grains.GetGrain<ISecretsGrain>(workspaceId).InspectEgressAsync(text)
             ?? await grains.GetGrain<IWorkspaceKeyGrain>(workspaceId).InspectEgressAsync(text);
-        return finding is null ? null : $"it contains {finding.Secret} ({finding.Encoding})";
     }
 
     private static (string? Blocked, HashSet<PiiKind> Redact) Personal(string text, EgressPolicy policy)

@@ -71,6 +71,26 @@ public static class NetworkAddressRules
         };
     }
 
+    /// <summary>
+    /// Why a URL's <paramref name="host"/> is known not to be public before any lookup (an IP literal, judged as
+    /// <see cref="GetRefusalReason"/> does, or <c>localhost</c> and names under <c>.localhost</c>, which RFC 6761
+    /// reserves for loopback), or <see langword="null"/>. Other names can only be judged by what they resolve to, which
+    /// the guarded HTTP clients check on every connection.
+    /// </summary>
+    public static string? GetHostRefusalReason(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var bare = (host.Length > 1 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host).TrimEnd('.');
+        if (IPAddress.TryParse(bare, out var literal))
+        {
+            return GetRefusalReason(literal);
+        }
+
+        return bare.Equals("localhost", StringComparison.OrdinalIgnoreCase) || bare.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            ? "loopback"
+            : null;
+    }
+
     private static string? Match((IPNetwork Network, string Reason)[] ranges, IPAddress address)
     {
         foreach (var (network, reason) in ranges)

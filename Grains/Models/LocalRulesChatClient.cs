@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
+using Platform.Grains.Runs;
 using Platform.Grains.Tools;
 
 namespace Platform.Grains.Models;
@@ -25,8 +26,11 @@ namespace Platform.Grains.Models;
 /// workspace policy.</item>
 /// </list>
 /// A tool is called only if <see cref="ChatOptions.Tools"/> offers it. Once the calls after the last user message all
-/// have results, it answers with a summary; a result containing "denied" reads as a denied approval, one starting with
-/// "Error" or "Refused" as a failure. Usage is UTF-8 bytes / 4, rounded up, of everything read and written.
+/// have results, it answers with a summary that says what each call's outcome was: a run's results are read through
+/// their <see cref="UntrustedData"/> frame, whose <c>outcome</c> the run set (succeeded, failed with its reason, refused,
+/// denied, unknown), and listed notes are plain text. An unframed result (a client's own tool message) containing
+/// "denied" reads as a denied approval, one starting with "Error" or "Refused" as a failure. Usage is UTF-8 bytes / 4,
+/// rounded up, of everything read and written.
 /// </remarks>
 public sealed partial class LocalRulesChatClient : IChatClient
 {
@@ -139,38 +143,46 @@ public sealed partial class LocalRulesChatClient : IChatClient
 
     private static string Summarize(FunctionCallContent call, FunctionResultContent? result)
     {
-        var (thing, done) = call.Name switch
-        {
-            ToolNames.EmailSend => ("The email", "sent"),
-            ToolNames.WebhookPost => ("The webhook message", "posted"),
-            ToolNames.NotesWrite => ("The note", "saved"),
-            ToolNames.NotesRead => ("Your notes", "read"),
-            _ => ($"The {call.Name} call", "done"),
-        };
+        var (done, notDone) = Phrases(call);
         if (result is null)
         {
-            return $"{thing} was not {done}: no result came back.";
+            return $"{notDone}: no result came back.";
         }
 
+        // A run's result is framed and states its outcome; a client's own tool message (the proxy) is read as it is.
         var text = ResultText(result);
-        if (text.Contains("denied", StringComparison.OrdinalIgnoreCase))
+        var (status, content) = UntrustedData.TryRead(text, out var framed)
+            ? (framed.Status, framed.Content)
+            : (Guess(result, text), text);
+        return status switch
         {
-            return $"{thing} was not {done}: approval was denied.";
-        }
-
-        if (result.Exception is not null || text.StartsWith("Error", StringComparison.OrdinalIgnoreCase) || text.StartsWith("Refused", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"{thing} was not {done}: {Clip(text, 200)}";
-        }
-
-        return call.Name switch
-        {
-            ToolNames.EmailSend => $"The email to {Argument(call, "to")} was sent.",
-            ToolNames.WebhookPost => "The message was posted to the webhook.",
-            ToolNames.NotesWrite => $"Noted: {Argument(call, "text")}",
-            ToolNames.NotesRead => ListNotes(text),
-            _ => $"{thing} was {done}.",
+            ToolResultStatus.Succeeded => call.Name == ToolNames.NotesRead ? ListNotes(content) : done,
+            ToolResultStatus.Unknown => $"Whether the {call.Name} call acted is unknown: {Reason(content)}.",
+            _ => $"{notDone}: {Reason(content)}.",
         };
+    }
+
+    // What happened in words, per tool: the success sentence, and the failure sentence before its reason.
+    private static (string Done, string NotDone) Phrases(FunctionCallContent call) => call.Name switch
+    {
+        ToolNames.EmailSend => ($"The email to {Argument(call, "to")} was sent.", $"The email to {Argument(call, "to")} was not sent"),
+        ToolNames.WebhookPost => ("The message was posted to the webhook.", "The message was not posted to the webhook"),
+        ToolNames.NotesWrite => ($"Noted: {Argument(call, "text")}", "The note was not saved"),
+        ToolNames.NotesRead => ("", "Your notes were not read"),
+        _ => ($"The {call.Name} call was done.", $"The {call.Name} call was not done"),
+    };
+
+    // An unframed result: "denied" reads as a denied approval, "Error…"/"Refused…" (or an exception) as a failure.
+    private static ToolResultStatus Guess(FunctionResultContent result, string text) =>
+        text.Contains("denied", StringComparison.OrdinalIgnoreCase) ? ToolResultStatus.Denied
+        : result.Exception is not null || text.StartsWith("Error", StringComparison.OrdinalIgnoreCase) || text.StartsWith("Refused", StringComparison.OrdinalIgnoreCase) ? ToolResultStatus.Failed
+        : ToolResultStatus.Succeeded;
+
+    // "Error: the mail relay localhost:25 refused the connection." → "the mail relay localhost:25 refused the connection"
+    private static string Reason(string content)
+    {
+        var reason = ReasonPrefix().Replace(content.Trim(), "").Trim().TrimEnd('.');
+        return reason.Length == 0 ? "no reason was given" : Clip(reason, 300);
     }
 
     private static string ListNotes(string json)
@@ -291,6 +303,9 @@ public sealed partial class LocalRulesChatClient : IChatClient
 
         return builder.ToString();
     }
+
+    [GeneratedRegex(@"^(?:(?:Error|Refused(?: before running)?|Denied|Not run|Outcome unknown)\s*:\s*)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
+    private static partial Regex ReasonPrefix();
 
     [GeneratedRegex(@"^(?:please\s+)?(?:what\s+are|show(?:\s+me)?|list|read)\s+(?:all\s+)?my\s+notes\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
     private static partial Regex ReadNotes();

@@ -19,13 +19,15 @@ public static class RunReceipts
         ArgumentNullException.ThrowIfNull(state);
         var ran = state.ToolCalls
             .Where(c => c.State is ToolCallState.Succeeded or ToolCallState.Failed)
-            .Select(c => c.State == ToolCallState.Failed ? $"{c.Tool} failed" : c.Tool)
+            .Select(c => c.State == ToolCallState.Failed ? $"{c.Tool} failed: {c.FailureReason ?? "no reason was recorded"}" : c.Tool)
             .ToList();
         var denied = state.ToolCalls.Count(c => c.State == ToolCallState.Denied);
         var unknown = state.ToolCalls.Count(c => c.State == ToolCallState.OutcomeUnknown);
+        var withdrawn = state.ToolCalls.Count(c => c.State == ToolCallState.Withdrawn);
         var did = string.Create(CultureInfo.InvariantCulture, $"{status}: {Count(state.ModelCalls, "model call")}, {Count(state.ToolCallsRun, "tool call")} run{(ran.Count > 0 ? $" ({string.Join(", ", ran.Distinct())})" : "")}")
             + (denied > 0 ? $", {Count(denied, "call")} not approved" : "")
             + (unknown > 0 ? $", {Count(unknown, "call")} with unknown outcome" : "")
+            + (withdrawn > 0 ? $", {Count(withdrawn, "call")} withdrawn while waiting for approval" : "")
             + (error is not null ? $"; {error.TrimEnd('.')}" : "")
             + ".";
         var touched = state.Touched.Count == 0 ? "nothing outside the conversation" : string.Join(", ", state.Touched);

@@ -21,6 +21,9 @@ public sealed class RunToolCall
     /// <summary>The policy version the approval was requested under (part of the approved hash).</summary>
     public int PolicyVersion { get; set; }
 
+    /// <summary>Why it failed or was refused, in the platform's safe words, for the receipt; null unless it failed.</summary>
+    public string? FailureReason { get; set; }
+
     /// <summary>Unique per call; a side-effecting tool uses it so a retry never acts twice.</summary>
     public string IdempotencyKey { get; set; } = "";
 }

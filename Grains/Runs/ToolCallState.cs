@@ -23,4 +23,7 @@ public enum ToolCallState
 
     /// <summary>The process stopped between start and finish: it may or may not have acted, and is never run again.</summary>
     OutcomeUnknown,
+
+    /// <summary>The run ended (was cancelled) while it waited for approval; the approval was withdrawn and it never ran.</summary>
+    Withdrawn,
 }

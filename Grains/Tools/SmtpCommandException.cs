@@ -1,6 +1,9 @@
 namespace Platform.Grains.Tools;
 
-/// <summary>An SMTP server refused a command; <see cref="Exception.Message"/> names the command and the reply code only.</summary>
+/// <summary>
+/// An SMTP server refused a command or answered outside the protocol. <see cref="Exception.Message"/> is a phrase that
+/// follows the relay's name ("refused RCPT TO with code 550"): the command and the reply code only, never the server's text.
+/// </summary>
 public sealed class SmtpCommandException : Exception
 {
     public SmtpCommandException()

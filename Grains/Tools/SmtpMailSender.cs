@@ -15,7 +15,10 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options, TimeProvider t
 {
     private const int MaxReplyLines = 100;
 
-    /// <summary>Delivers one mail; throws <see cref="SmtpCommandException"/> when the server refuses it.</summary>
+    /// <summary>
+    /// Delivers one mail; throws <see cref="MailRelayException"/>, saying in safe words why, when the relay cannot be
+    /// reached, does not answer in time or refuses it. Only the caller's own cancellation propagates as such.
+    /// </summary>
     public async Task SendAsync(string to, string subject, string body, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
@@ -33,8 +36,43 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options, TimeProvider t
         var settings = options.Value;
         using var timeout = new CancellationTokenSource(settings.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var token = linked.Token;
+        var relay = string.Create(CultureInfo.InvariantCulture, $"{settings.Host}:{settings.Port}");
+        try
+        {
+            await DeliverAsync(settings, to, subject, body, idempotencyKey, linked.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new MailRelayException(string.Create(CultureInfo.InvariantCulture, $"the mail relay {relay} did not finish within {settings.Timeout.TotalSeconds:0.#} seconds"), e);
+        }
+        catch (SmtpCommandException e)
+        {
+            throw new MailRelayException($"the mail relay {relay} {e.Message}", e);
+        }
+        catch (SocketException e)
+        {
+            throw new MailRelayException(e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => $"the mail relay {relay} refused the connection",
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => $"the mail relay's host {settings.Host} could not be resolved",
+                SocketError.TimedOut => $"the mail relay {relay} did not answer the connection",
+                SocketError.ConnectionReset or SocketError.ConnectionAborted => $"the mail relay {relay} dropped the connection",
+                SocketError.NetworkUnreachable or SocketError.HostUnreachable => $"the mail relay {relay} is unreachable from this server",
+                _ => $"the mail relay {relay} could not be reached",
+            }, e);
+        }
+        catch (IOException e)
+        {
+            throw new MailRelayException($"the mail relay {relay} dropped the connection", e);
+        }
+    }
 
+    private async Task DeliverAsync(SmtpOptions settings, string to, string subject, string body, string idempotencyKey, CancellationToken token)
+    {
         using var client = new TcpClient();
         await client.ConnectAsync(settings.Host, settings.Port, token);
         await using var stream = client.GetStream();
@@ -124,10 +162,10 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options, TimeProvider t
     {
         for (var lines = 0; lines < MaxReplyLines; lines++)
         {
-            var reply = await reader.ReadLineAsync(token) ?? throw new IOException($"The SMTP server closed the connection before answering {name}.");
+            var reply = await reader.ReadLineAsync(token) ?? throw new SmtpCommandException($"closed the connection before answering {name}");
             if (reply.Length < 3 || !int.TryParse(reply.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code))
             {
-                throw new SmtpCommandException($"The SMTP server answered {name} with something that is not an SMTP reply.");
+                throw new SmtpCommandException($"answered {name} with something that is not an SMTP reply");
             }
 
             if (reply.Length > 3 && reply[3] == '-')
@@ -137,12 +175,12 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options, TimeProvider t
 
             if (code != expected && code != alsoAccept)
             {
-                throw new SmtpCommandException($"The SMTP server refused {name} with code {code}.");
+                throw new SmtpCommandException($"refused {name} with code {code}");
             }
 
             return;
         }
 
-        throw new SmtpCommandException($"The SMTP server's reply to {name} has more than {MaxReplyLines} lines.");
+        throw new SmtpCommandException($"answered {name} with more than {MaxReplyLines} lines");
     }
 }

@@ -32,7 +32,7 @@ public sealed class ToolRunner(
         if (!validation.IsValid)
         {
             ToolsLog.ToolRefused(logger, invocation.WorkspaceId, invocation.RunId, validation.Definition?.Name ?? "unknown", "invalid arguments");
-            return new ToolOutcome(false, $"Refused: {validation.Error}", []);
+            return ToolOutcome.Refusal(validation.Error!);
         }
 
         try
@@ -46,7 +46,7 @@ public sealed class ToolRunner(
                 if (verdict.IsBlocked)
                 {
                     ToolsLog.ToolRefused(logger, invocation.WorkspaceId, invocation.RunId, invocation.Tool, "egress blocked");
-                    return new ToolOutcome(false, $"Refused: {verdict.Blocked}.", [], $"{invocation.Tool} blocked before sending: {verdict.Blocked}.");
+                    return ToolOutcome.Refusal($"nothing was sent because {verdict.Blocked}", $"{invocation.Tool} blocked before sending: {verdict.Blocked}.");
                 }
 
                 canonical = verdict.Content;
@@ -61,7 +61,7 @@ public sealed class ToolRunner(
                 ToolNames.EmailSend => await SendEmailAsync(invocation, arguments, cancellationToken),
                 ToolNames.WebhookPost => await PostWebhookAsync(invocation, arguments, cancellationToken),
                 _ when ConnectorTools.KindOf(invocation.Tool) is not null => await connectors.RunAsync(invocation, arguments, cancellationToken),
-                _ => new ToolOutcome(false, $"Refused: the tool '{invocation.Tool}' has no runner.", []),
+                _ => ToolOutcome.Refusal($"the tool '{invocation.Tool}' has no runner"),
             };
             if (outcome.Succeeded)
             {
@@ -79,8 +79,8 @@ public sealed class ToolRunner(
             ToolsLog.ToolFailed(logger, invocation.WorkspaceId, invocation.RunId, invocation.Tool, e.GetType().Name);
 
             // The handler's refusal of a private destination arrives wrapped by HttpClient; it is a guardrail, so the receipt says so.
-            var refused = e as EgressRefusedException ?? e.InnerException as EgressRefusedException;
-            return new ToolOutcome(false, $"Error: {invocation.Tool} failed ({Describe(refused ?? e)}).", [], refused is null ? null : $"{invocation.Tool} refused: {refused.Message}");
+            var refused = FindRefusal(e);
+            return ToolOutcome.Failure(Describe(refused ?? e), [], refused is null ? null : $"{invocation.Tool} refused: {refused.Message}");
         }
     }
 
@@ -119,24 +119,88 @@ public sealed class ToolRunner(
         if (!WebhookAllowlist.IsAllowed(url, policy.WebhookAllowlist))
         {
             ToolsLog.ToolRefused(logger, invocation.WorkspaceId, invocation.RunId, invocation.Tool, "URL not on the webhook allowlist");
-            return new ToolOutcome(false, "Refused: the URL is not on this workspace's webhook allowlist.", []);
+            return ToolOutcome.Refusal(WebhookAllowlist.NotOnAllowlist);
         }
 
-        var status = await webhooks.PostAsync(url, arguments.GetProperty("message").GetString()!, invocation.IdempotencyKey, cancellationToken);
+        int status;
+        try
+        {
+            status = await webhooks.PostAsync(url, arguments.GetProperty("message").GetString()!, invocation.IdempotencyKey, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            ToolsLog.ToolFailed(logger, invocation.WorkspaceId, invocation.RunId, invocation.Tool, e.GetType().Name);
+            var refused = FindRefusal(e);
+            return ToolOutcome.Failure(WebhookFailure(url, refused ?? e), [], refused is null ? null : $"{invocation.Tool} refused: {refused.Message}");
+        }
+
         var touched = ImmutableArray.Create(url.AbsoluteUri);
         return status is >= 200 and < 300
             ? new ToolOutcome(true, $"Posted to the webhook (HTTP {status}).", touched)
-            : new ToolOutcome(false, $"Error: the webhook answered HTTP {status}.", touched);
+            : ToolOutcome.Failure($"the webhook answered HTTP {status}", touched);
     }
 
-    // Exception messages can carry server text; the model gets a category instead.
+    /// <summary>Why a post did not reach the webhook, from what the platform knows: the URL's host and port and the kind of failure.</summary>
+    private static string WebhookFailure(Uri url, Exception e)
+    {
+        var host = url.IdnHost;
+        var endpoint = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{host}:{url.Port}");
+        return e switch
+        {
+            EgressRefusedException refused => RefusedDestination("the webhook", refused),
+            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => $"the webhook host {host} could not be resolved",
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } http when FindSocketError(http) == System.Net.Sockets.SocketError.ConnectionRefused => $"the webhook host {endpoint} refused the connection",
+            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => $"the TLS handshake with the webhook host {endpoint} failed",
+            HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse } => $"the webhook host {endpoint} sent no valid HTTP answer",
+            HttpRequestException => $"the webhook host {endpoint} could not be reached",
+            _ => $"the webhook host {endpoint} did not answer in time (Platform:Webhooks:Timeout)",
+        };
+    }
+
+    /// <summary>A refused private destination as a phrase: "the webhook host hooks.internal resolved to a private address and was refused".</summary>
+    private static string RefusedDestination(string what, EgressRefusedException refused)
+    {
+        var host = refused.Host.Trim('[', ']');
+        var article = "aeiouAEIOU".Contains(refused.Reason[0], StringComparison.Ordinal) ? "an" : "a";
+        return System.Net.IPAddress.TryParse(host, out _)
+            ? $"{what} address {refused.Host} is {article} {refused.Reason} address and was refused"
+            : $"{what} host {refused.Host} resolved to {article} {refused.Reason} address and was refused";
+    }
+
+    private static EgressRefusedException? FindRefusal(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is EgressRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
+
+    private static System.Net.Sockets.SocketError? FindSocketError(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
+    }
+
+    // Exception messages can carry server text; the receipt and the model get the platform's own words instead.
     private static string Describe(Exception e) => e switch
     {
-        SmtpCommandException => e.Message,
-        EgressRefusedException refused => $"Refused: {refused.Description}",
-        OperationCanceledException or TimeoutException => "timed out",
+        MailRelayException => e.Message,
+        EgressRefusedException refused => RefusedDestination("the destination", refused),
+        OperationCanceledException or TimeoutException => "the call did not finish in time",
         HttpRequestException or IOException or System.Net.Sockets.SocketException => "the server could not be reached",
         WorkspaceNotFoundException => "the workspace does not exist",
-        _ => "internal error",
+        _ => "an internal error stopped it",
     };
 }

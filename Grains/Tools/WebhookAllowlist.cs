@@ -6,6 +6,44 @@ namespace Platform.Grains.Tools;
 /// </summary>
 public static class WebhookAllowlist
 {
+    /// <summary>Why a post to a URL off the allowlist is refused, for the model, the receipt and the audit.</summary>
+    public const string NotOnAllowlist = "the URL is not on this workspace's webhook allowlist (an admin adds it with PATCH /api/workspace {\"webhookAllowlist\":[…]})";
+
+    /// <summary>Why a <c>webhook.post</c> call with these canonical arguments may not even wait for approval, or null.</summary>
+    public static string? CallRefusal(string canonicalArguments, IEnumerable<string> allowlist)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(canonicalArguments);
+        return Uri.TryCreate(document.RootElement.GetProperty("url").GetString(), UriKind.Absolute, out var url) && IsAllowed(url, allowlist)
+            ? null
+            : NotOnAllowlist;
+    }
+
+    /// <summary>
+    /// Refuses allowlist entries that could only reach a non-public address (a loopback, private or link-local IP
+    /// literal, <c>localhost</c>) unless the operator's <see cref="Egress.EgressOptions.PrivateNetworkAllowlist"/> names
+    /// their <c>host:port</c>: such an entry would be approved by a human and then refused at call time.
+    /// </summary>
+    public static void EnsureReachable(IEnumerable<string> entries, Egress.EgressOptions egress)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(egress);
+        foreach (var entry in entries)
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var url))
+            {
+                continue;
+            }
+
+            if (Egress.NetworkAddressRules.GetHostRefusalReason(url.IdnHost) is { } reason && !egress.AllowsPrivateNetwork(url.IdnHost, url.Port))
+            {
+                var article = "aeiouAEIOU".Contains(reason[0], StringComparison.Ordinal) ? "an" : "a";
+                throw new ArgumentException(
+                    $"webhookAllowlist: '{entry}' points at {article} {reason} address ({url.Host}); webhooks reach only public addresses, unless the operator lists the host:port in Platform:Egress:PrivateNetworkAllowlist.",
+                    nameof(entries));
+            }
+        }
+    }
+
     public static bool IsAllowed(Uri target, IEnumerable<string> allowlist)
     {
         ArgumentNullException.ThrowIfNull(target);

@@ -15,7 +15,8 @@ namespace Platform.Grains.Workspaces;
 /// </summary>
 public sealed class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
-    TimeProvider time) : Grain, IWorkspaceGrain
+    TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Platform.Grains.Egress.EgressOptions> egress) : Grain, IWorkspaceGrain
 {
     // The proxy reads these on every call; one immutable copy is shared until the workspace changes.
     private ProxySettings? _proxySettings;
@@ -61,6 +62,12 @@ public sealed class WorkspaceGrain(
         ArgumentNullException.ThrowIfNull(patch);
         EnsureLive();
         WorkspaceRules.Validate(patch);
+        if (patch.WebhookAllowlist is { } allowlist)
+        {
+            // Refused now rather than after a human approved a post that the guarded client would then refuse.
+            Platform.Grains.Tools.WebhookAllowlist.EnsureReachable(allowlist, egress.Value);
+        }
+
         var changed = new List<string>();
         if (patch.Name is { } name && name != State.Name)
         {

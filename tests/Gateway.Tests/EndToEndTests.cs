@@ -105,12 +105,18 @@ public abstract class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_without_budget_stops_before_any_model_call_and_says_how_to_continue()
+    public async Task Run_without_a_cap_is_refused_at_start_and_one_without_budget_left_stops_before_any_model_call_saying_how_to_continue()
     {
         using var op = Client(OperatorKey);
         var created = await (await op.PostAsJsonAsync("/api/workspaces", new { name = "Broke", ownerUserId = "olive@acme.test", ownerDisplayName = "Olive" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var owner = Client(created.GetProperty("ownerKey").GetString()!);
 
+        var unset = await owner.PostAsJsonAsync("/api/runs", new { input = "what are my notes" }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, unset.StatusCode);
+        Assert.Contains("PUT /api/budget", (await unset.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // A cap below one model call's worst case: the run starts and stops at its first reservation.
+        (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 1 }, Ct)).EnsureSuccessStatusCode();
         var runId = (await (await owner.PostAsJsonAsync("/api/runs", new { input = "what are my notes" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString();
         var failed = await ProcessFlow.PollRunAsync(owner, runId!, "failed");
 

@@ -335,6 +335,42 @@ public abstract class ApprovalGrainTests : IDisposable
         Assert.Equal(Args, readBack.CanonicalArguments);
     }
 
+    [Fact]
+    public async Task A_withdrawn_approval_cannot_be_approved_or_denied_and_the_refusal_says_its_run_was_cancelled()
+    {
+        await using var silo = await StartAsync();
+        var (_, approvals) = await WorkspaceAsync(silo);
+        var pending = await approvals.RequestAsync(Request());
+
+        var withdrawn = await approvals.WithdrawRunAsync("run-1", "run run-1 was cancelled");
+        var approve = await Assert.ThrowsAsync<ApprovalConflictException>(() => approvals.ApproveAsync(pending.ApprovalId, BobDecides, "ok"));
+        var deny = await Assert.ThrowsAsync<ApprovalConflictException>(() => approvals.DenyAsync(pending.ApprovalId, BobDecides, "no"));
+
+        Assert.Equal([pending.ApprovalId], withdrawn.Select(static a => a.ApprovalId));
+        Assert.Contains("was withdrawn", approve.Message, StringComparison.Ordinal);
+        Assert.Contains("because run run-1 was cancelled", approve.Message, StringComparison.Ordinal);
+        Assert.Equal(approve.Message, deny.Message);
+        var view = await approvals.GetAsync(pending.ApprovalId);
+        Assert.Equal((ApprovalState.Withdrawn, null, "run run-1 was cancelled"), (view.State, view.DecidedBy, view.Comment));
+        Assert.Contains(_events.Published.OfType<ApprovalDecided>(), e => e.ApprovalId == pending.ApprovalId && e.State == ApprovalState.Withdrawn);
+    }
+
+    [Fact]
+    public async Task Withdrawing_one_runs_approvals_leaves_other_runs_and_decided_ones_as_they_are()
+    {
+        await using var silo = await StartAsync();
+        var (_, approvals) = await WorkspaceAsync(silo);
+        var decided = await approvals.RequestAsync(Request());
+        await approvals.ApproveAsync(decided.ApprovalId, BobDecides, null);
+        var other = await approvals.RequestAsync(Request() with { RunId = "run-2" });
+
+        var withdrawn = await approvals.WithdrawRunAsync("run-1", "run run-1 was cancelled");
+
+        Assert.Empty(withdrawn);
+        Assert.Equal(ApprovalState.Approved, (await approvals.GetAsync(decided.ApprovalId)).State);
+        Assert.Equal(ApprovalState.Pending, (await approvals.GetAsync(other.ApprovalId)).State);
+    }
+
     private static ApprovalRequest Request(string args = Args, int policyVersion = 1) =>
         new("run-1", "email.send", ToolClass.Send, args, Alice, "Send the quarterly report", ["cfo@customer.test"], policyVersion);
 

@@ -73,4 +73,18 @@ public sealed class NetworkAddressRulesTests
     [InlineData("2002:0808:0808::1")]
     public void Public_addresses_are_allowed(string address) =>
         Assert.True(NetworkAddressRules.IsPublic(IPAddress.Parse(address)), NetworkAddressRules.GetRefusalReason(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("[::1]", "loopback")]
+    [InlineData("localhost", "loopback")]
+    [InlineData("LocalHost.", "loopback")]
+    [InlineData("api.localhost", "loopback")]
+    [InlineData("10.0.0.5", "private")]
+    [InlineData("[fe80::1]", "link-local")]
+    [InlineData("93.184.216.34", null)]
+    [InlineData("hooks.example.test", null)]
+    [InlineData("localhost.example.test", null)]
+    public void A_host_is_judged_before_any_lookup_only_when_it_is_an_ip_literal_or_localhost(string host, string? reason) =>
+        Assert.Equal(reason, NetworkAddressRules.GetHostRefusalReason(host));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Platform.Grains.Models;
+using Platform.Grains.Runs;
 using Platform.Grains.Tools;
 
 namespace Platform.Grains.Tests.Models;
@@ -113,7 +114,66 @@ public sealed class LocalRulesChatClientTests : IDisposable
 
         var final = await _client.GetResponseAsync(conversation, AllTools, TestContext.Current.CancellationToken);
 
-        Assert.Equal("The email was not sent: approval was denied.", final.Text);
+        Assert.Equal("The email to alice@example.test was not sent: approval was denied by bob.", final.Text);
+    }
+
+    [Fact]
+    public async Task A_run_framed_failure_is_answered_as_not_sent_with_its_reason()
+    {
+        var conversation = await ConversationWithResultAsync(
+            "email bob@example.test that the report is ready",
+            UntrustedData.Frame(ToolNames.EmailSend, ToolResultStatus.Failed, "Error: the mail relay localhost:25 refused the connection."));
+
+        var final = await _client.GetResponseAsync(conversation, AllTools, TestContext.Current.CancellationToken);
+
+        Assert.Equal("The email to bob@example.test was not sent: the mail relay localhost:25 refused the connection.", final.Text);
+    }
+
+    [Fact]
+    public async Task A_run_framed_refused_webhook_is_answered_as_not_posted()
+    {
+        var conversation = await ConversationWithResultAsync(
+            "post deploy finished to https://hooks.example.test/ci",
+            UntrustedData.Frame(ToolNames.WebhookPost, ToolResultStatus.Refused, "Refused before running: the URL is not on this workspace's webhook allowlist."));
+
+        var final = await _client.GetResponseAsync(conversation, AllTools, TestContext.Current.CancellationToken);
+
+        Assert.Equal("The message was not posted to the webhook: the URL is not on this workspace's webhook allowlist.", final.Text);
+    }
+
+    [Fact]
+    public async Task A_run_framed_denial_is_answered_as_not_sent_saying_who_denied_it()
+    {
+        var conversation = await ConversationWithResultAsync(
+            "email bob@example.test that the report is ready",
+            UntrustedData.Frame(ToolNames.EmailSend, ToolResultStatus.Denied, "Not run: the approval was denied (alice@acme.test denied it)."));
+
+        var final = await _client.GetResponseAsync(conversation, AllTools, TestContext.Current.CancellationToken);
+
+        Assert.Equal("The email to bob@example.test was not sent: the approval was denied (alice@acme.test denied it).", final.Text);
+    }
+
+    [Fact]
+    public async Task A_framed_result_is_judged_by_its_outcome_not_by_words_in_its_text()
+    {
+        // The webhook's own text cannot turn a failure into a success, nor a success into a denial.
+        var failed = await ConversationWithResultAsync("post hi to https://hooks.example.test/ci", UntrustedData.Frame(ToolNames.WebhookPost, ToolResultStatus.Failed, "Posted to the webhook (HTTP 200)."));
+        var succeeded = await ConversationWithResultAsync("post hi to https://hooks.example.test/ci", UntrustedData.Frame(ToolNames.WebhookPost, ToolResultStatus.Succeeded, "Posted; access denied to nobody."));
+
+        Assert.StartsWith("The message was not posted to the webhook", (await _client.GetResponseAsync(failed, AllTools, TestContext.Current.CancellationToken)).Text, StringComparison.Ordinal);
+        Assert.Equal("The message was posted to the webhook.", (await _client.GetResponseAsync(succeeded, AllTools, TestContext.Current.CancellationToken)).Text);
+    }
+
+    [Fact]
+    public async Task Framed_notes_are_listed_as_plain_text_without_the_frame()
+    {
+        var conversation = await ConversationWithResultAsync(
+            "what are my notes",
+            UntrustedData.Frame(ToolNames.NotesRead, ToolResultStatus.Succeeded, """{"notes":[{"id":"note-1","text":"Buy milk."},{"id":"note-2","text":"Call Bob."}]}"""));
+
+        var final = await _client.GetResponseAsync(conversation, AllTools, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Your notes:\n- Buy milk.\n- Call Bob.", final.Text);
     }
 
     [Fact]

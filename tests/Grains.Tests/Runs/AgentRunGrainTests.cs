@@ -2,8 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Grains.Budget;
 using Platform.Grains.Interfaces.Approvals;
+using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Egress;
 using Platform.Grains.Interfaces.Runs;
+using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Runs;
 using Platform.Grains.Security;
@@ -163,6 +166,142 @@ public abstract class AgentRunGrainTests : IDisposable
         await Assert.ThrowsAsync<WorkspaceNotFoundException>(run.GetAsync);
     }
 
+    [Fact]
+    public async Task A_run_whose_input_carries_a_secret_value_is_refused_audited_by_handle_and_never_stored()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo);
+        const string Value = "sk_live_run_input_secret_0042";
+        await silo.Grains.GetGrain<ISecretsGrain>(workspace).SetAsync("stripe-key", Value, "user:olive");
+        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Value));
+        var runId = RunIds.NewRunId();
+        var runKey = RunIds.GrainKey(workspace, runId);
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(runKey);
+
+        var refused = await Assert.ThrowsAsync<SecretDetectedException>(() => run.StartAsync(new StartRun($"email bob@example.test that the key is {encoded}", Owner, null)));
+
+        Assert.Equal("secret://stripe-key", refused.Secret);
+        Assert.Equal("base64", refused.Encoding);
+        Assert.Contains("secret://stripe-key (base64)", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(encoded, refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<WorkspaceNotFoundException>(run.GetAsync);
+        var storage = silo.Services.GetRequiredService<Platform.Silo.Storage.IGrainStorage>();
+        Assert.Null(await storage.ReadAsync(new Platform.Silo.GrainId("agentrun", runKey), "run", Ct));
+        var audit = await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 1000);
+        var entry = Assert.Single(audit.Entries, e => e.Kind == "guardrail.blocked" && e.Details.GetValueOrDefault("run_id") == runId);
+        Assert.Contains("secret://stripe-key (base64)", entry.Summary, StringComparison.Ordinal);
+        Assert.Equal($"user:{Owner}", entry.Actor);
+        var everything = System.Text.Json.JsonSerializer.Serialize(audit.Entries);
+        Assert.DoesNotContain(Value, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(encoded, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(audit.Entries, e => e.Kind == "run.started");
+    }
+
+    [Fact]
+    public async Task A_run_on_a_workspace_whose_cap_is_not_set_is_refused_at_start_saying_how_to_set_it()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo, capMicros: 0);
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(runKey);
+
+        var refused = await Assert.ThrowsAsync<WorkspaceConflictException>(() => run.StartAsync(new StartRun("what are my notes", Owner, null)));
+
+        Assert.Contains("cap is not set", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("PUT /api/budget {\"monthlyCapMicros\"", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<WorkspaceNotFoundException>(run.GetAsync);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_run_that_waits_for_approval_withdraws_the_approval_and_a_later_decision_says_so()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo);
+        var runId = RunIds.NewRunId();
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(RunIds.GrainKey(workspace, runId));
+        await run.StartAsync(new StartRun("email bob@example.test that the report is late", Owner, null));
+        var approvalId = (await WaitForStatusAsync(silo, RunIds.GrainKey(workspace, runId), RunStatus.WaitingForApproval)).PendingApprovalId!;
+
+        await run.CancelAsync($"user:{Owner}");
+        var cancelled = await WaitForStatusAsync(silo, RunIds.GrainKey(workspace, runId), RunStatus.Cancelled);
+        var approvals = silo.Grains.GetGrain<IApprovalGrain>(workspace);
+        var decider = new ApprovalDecider(Owner, [WorkspaceRole.Approver, WorkspaceRole.Owner]);
+        var approve = await Assert.ThrowsAsync<ApprovalConflictException>(() => approvals.ApproveAsync(approvalId, decider, "ok"));
+        var deny = await Assert.ThrowsAsync<ApprovalConflictException>(() => approvals.DenyAsync(approvalId, decider, "no"));
+
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.Contains($"run {runId} was cancelled", approve.Message, StringComparison.Ordinal);
+        Assert.Contains("withdrawn", deny.Message, StringComparison.Ordinal);
+        Assert.Equal(ApprovalState.Withdrawn, (await approvals.GetAsync(approvalId)).State);
+        Assert.Empty(await approvals.ListAsync(ApprovalState.Pending, 10));
+        Assert.Contains(cancelled.Events, e => e.Kind == "approval.withdrawn" && e.ApprovalId == approvalId);
+        Assert.Contains("1 call withdrawn while waiting for approval", (await run.GetReceiptAsync()).Did, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mail_the_relay_refuses_is_answered_as_not_sent_and_the_receipt_and_events_say_why()
+    {
+        var closedPort = ClosedPort();
+        await using var silo = await StartAsync(await StoreAsync(), settings: new Dictionary<string, string?>
+        {
+            ["Platform:Smtp:Host"] = "127.0.0.1",
+            ["Platform:Smtp:Port"] = closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var workspace = await WorkspaceAsync(silo);
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(runKey);
+        await run.StartAsync(new StartRun("email bob@example.test that the report is ready", Owner, null));
+        var waiting = await WaitForStatusAsync(silo, runKey, RunStatus.WaitingForApproval);
+
+        await silo.Grains.GetGrain<IApprovalGrain>(workspace).ApproveAsync(waiting.PendingApprovalId!, new ApprovalDecider(Owner, [WorkspaceRole.Approver, WorkspaceRole.Owner]), "ok");
+        var finished = await WaitForStatusAsync(silo, runKey, RunStatus.Completed);
+        var receipt = await run.GetReceiptAsync();
+
+        var why = $"the mail relay 127.0.0.1:{closedPort} refused the connection";
+        Assert.Equal($"The email to bob@example.test was not sent: {why}.", finished.Answer);
+        Assert.Contains($"email.send failed: {why}", receipt.Did, StringComparison.Ordinal);
+        Assert.Contains(finished.Events, e => e.Kind == "tool.call" && e.Summary == $"email.send failed: {why}.");
+        Assert.Empty(receipt.Touched);
+    }
+
+    [Fact]
+    public async Task A_webhook_post_off_the_allowlist_is_refused_when_asked_before_any_approval_with_a_receipt_notice()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo);
+        await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).UpdateAsync(new WorkspacePatch(WebhookAllowlist: ["https://hooks.example.test/team"]), "test");
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+        var run = silo.Grains.GetGrain<IAgentRunGrain>(runKey);
+
+        await run.StartAsync(new StartRun("post deploy finished to https://elsewhere.example.test/team", Owner, null));
+        var finished = await WaitForStatusAsync(silo, runKey, RunStatus.Completed);
+        var receipt = await run.GetReceiptAsync();
+
+        Assert.Empty(await silo.Grains.GetGrain<IApprovalGrain>(workspace).ListAsync(null, 10));
+        Assert.DoesNotContain(finished.Events, e => e.Kind == "approval.requested");
+        Assert.Contains(receipt.Notices, n => n.Contains("webhook.post refused before asking for approval", StringComparison.Ordinal) && n.Contains("not on this workspace's webhook allowlist", StringComparison.Ordinal));
+        Assert.StartsWith("The message was not posted to the webhook: the URL is not on this workspace's webhook allowlist", finished.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_are_my_notes_answers_with_the_notes_as_plain_text()
+    {
+        await using var silo = await StartAsync(await StoreAsync());
+        var workspace = await WorkspaceAsync(silo, approvalRequired: [ToolClass.Send, ToolClass.Destructive]);
+        foreach (var input in new[] { "note that the launch is on Friday", "what are my notes" })
+        {
+            var key = RunIds.GrainKey(workspace, RunIds.NewRunId());
+            await silo.Grains.GetGrain<IAgentRunGrain>(key).StartAsync(new StartRun(input, Owner, null));
+            await WaitForStatusAsync(silo, key, RunStatus.Completed);
+        }
+
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+        await silo.Grains.GetGrain<IAgentRunGrain>(runKey).StartAsync(new StartRun("what are my notes", Owner, null));
+        var answer = (await WaitForStatusAsync(silo, runKey, RunStatus.Completed)).Answer;
+
+        Assert.Equal("Your notes:\n- The launch is on Friday.", answer);
+    }
+
     public void Dispose()
     {
         Dispose(disposing: true);
@@ -177,7 +316,7 @@ public abstract class AgentRunGrainTests : IDisposable
         }
     }
 
-    private Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, Action<IServiceCollection>? extra = null)
+    private Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, Action<IServiceCollection>? extra = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -186,6 +325,7 @@ public abstract class AgentRunGrainTests : IDisposable
                 ["Platform:Models:OpenAI:ApiKey"] = "sk-test-key",
                 ["Platform:Models:OpenAI:AllowedBaseUrls:0"] = "http://127.0.0.1/",
             })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         return SiloTestHost.StartAsync(
             typeof(GrainsAssembly).Assembly,
@@ -201,7 +341,7 @@ public abstract class AgentRunGrainTests : IDisposable
             time: _time);
     }
 
-    private static async Task<string> WorkspaceAsync(SiloTestHost silo, System.Collections.Immutable.ImmutableSortedSet<ToolClass>? approvalRequired = null)
+    private static async Task<string> WorkspaceAsync(SiloTestHost silo, System.Collections.Immutable.ImmutableSortedSet<ToolClass>? approvalRequired = null, long capMicros = 5_000_000)
     {
         var id = WorkspaceIds.NewWorkspaceId();
         var workspace = silo.Grains.GetGrain<IWorkspaceGrain>(id);
@@ -211,8 +351,22 @@ public abstract class AgentRunGrainTests : IDisposable
             await workspace.UpdateAsync(new WorkspacePatch(ApprovalRequired: approvalRequired), "test");
         }
 
-        await silo.Grains.GetGrain<IBudgetGrain>(id).SetCapAsync(5_000_000, "test");
+        if (capMicros > 0)
+        {
+            await silo.Grains.GetGrain<IBudgetGrain>(id).SetCapAsync(capMicros, "test");
+        }
+
         return id;
+    }
+
+    /// <summary>A loopback port nothing listens on: bound for a moment to learn a free one, then closed.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private static async Task<RunView> WaitForStatusAsync(SiloTestHost silo, string runKey, RunStatus status)

@@ -5,7 +5,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Grains.Interfaces.Notes;
 using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Tests.Egress;
 using Platform.Grains.Tools;
+using Platform.Silo.Storage;
 using Platform.Testing;
 
 namespace Platform.Grains.Tests.Tools;
@@ -16,6 +18,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("tools-").FullName;
     private readonly SmtpTestServer _smtp = new();
     private LoopbackWebServer _hooks = null!;
+    private readonly ScriptedHostResolver _dns = new();
     private SiloTestHost _silo = null!;
 
     private IToolRunner Runner => _silo.Services.GetRequiredService<IToolRunner>();
@@ -31,6 +34,13 @@ public sealed class ToolRunnerTests : IAsyncLifetime
             ["Platform:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Platform:Smtp:From"] = "agent@platform.example.test",
             ["Platform:Egress:PrivateNetworkAllowlist:0"] = $"127.0.0.1:{_hooks.Address.Port}",
+        },
+        storage: services =>
+        {
+            services.AddSqliteGrainStorage(o => o.DataDirectory = _directory);
+
+            // A name the workspace may allowlist (it is not an IP literal nor localhost) that resolves to loopback later.
+            services.AddSingleton<Platform.Grains.Egress.IHostResolver>(_dns.Answer("hooks.internal.test", ["127.0.0.1"]));
         });
     }
 
@@ -132,8 +142,29 @@ public sealed class ToolRunnerTests : IAsyncLifetime
         var outcome = await RunAsync(await CreatedWorkspaceAsync(), ToolNames.EmailSend, new { to = "nobody@example.test", subject = "s", body = "b" }, "call-1");
 
         Assert.False(outcome.Succeeded);
-        Assert.Equal("Error: email.send failed (The SMTP server refused RCPT TO with code 550.).", outcome.Result);
+        Assert.Equal($"the mail relay 127.0.0.1:{_smtp.Port} refused RCPT TO with code 550", outcome.FailureReason);
+        Assert.Equal($"Error: the mail relay 127.0.0.1:{_smtp.Port} refused RCPT TO with code 550.", outcome.Result);
         Assert.Empty(_smtp.Messages);
+    }
+
+    [Fact]
+    public async Task A_mail_relay_that_refuses_the_connection_is_a_failure_naming_the_relay_and_why()
+    {
+        var closedPort = ClosedPort();
+        await using var silo = await ToolsSilo.StartAsync(Directory.CreateDirectory(Path.Combine(_directory, "relay")).FullName, new Dictionary<string, string?>
+        {
+            ["Platform:Smtp:Host"] = "127.0.0.1",
+            ["Platform:Smtp:Port"] = closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var workspace = NewWorkspace();
+        await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).CreateAsync("Tools", "owner-1", "Owner");
+        var validation = Catalog.Validate(ToolNames.EmailSend, JsonSerializer.Serialize(new { to = "bob@example.test", subject = "s", body = "b" }));
+
+        var outcome = await silo.Services.GetRequiredService<IToolRunner>().RunAsync(new ToolInvocation(workspace, "run-1", ToolNames.EmailSend, validation.CanonicalArguments!, "call-1"), TestContext.Current.CancellationToken);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal($"the mail relay 127.0.0.1:{closedPort} refused the connection", outcome.FailureReason);
+        Assert.Empty(outcome.Touched);
     }
 
     [Fact]
@@ -163,23 +194,46 @@ public sealed class ToolRunnerTests : IAsyncLifetime
         var elsewhere = await RunAsync(workspace, ToolNames.WebhookPost, new { url = "http://127.0.0.1:1/hooks/team", message = "m" }, "call-2");
 
         Assert.False(sibling.Succeeded);
-        Assert.Equal("Refused: the URL is not on this workspace's webhook allowlist.", sibling.Result);
+        Assert.Equal($"Refused: {WebhookAllowlist.NotOnAllowlist}.", sibling.Result);
+        Assert.Equal(WebhookAllowlist.NotOnAllowlist, sibling.FailureReason);
         Assert.False(elsewhere.Succeeded);
         Assert.Empty(_hooks.Requests);
     }
 
     [Fact]
-    public async Task A_workspace_allowlisted_webhook_on_a_loopback_name_the_operator_did_not_allow_is_refused()
+    public async Task A_workspace_allowlisted_webhook_whose_name_resolves_to_loopback_is_refused_at_call_time_saying_why()
     {
-        // The operator allowed 127.0.0.1:port; "localhost" names the same server but is not on the egress allowlist.
-        var url = $"http://localhost:{_hooks.Address.Port}/hooks/team";
+        // The operator allowed 127.0.0.1:port; this name resolves to the same server but is not on the egress allowlist.
+        var url = $"http://hooks.internal.test:{_hooks.Address.Port}/hooks/team";
         var workspace = await WorkspaceWithAllowlistAsync(url);
 
         var outcome = await RunAsync(workspace, ToolNames.WebhookPost, new { url, message = "m" }, "call-1");
 
         Assert.False(outcome.Succeeded);
-        Assert.Equal("Error: webhook.post failed (Refused: the destination is a loopback address).", outcome.Result);
+        Assert.Equal("the webhook host hooks.internal.test resolved to a loopback address and was refused", outcome.FailureReason);
+        Assert.Contains("loopback", outcome.Notice, StringComparison.Ordinal);
         Assert.Empty(_hooks.Requests);
+    }
+
+    [Fact]
+    public async Task A_webhook_host_that_refuses_the_connection_is_a_failure_naming_the_host_and_port()
+    {
+        var closedPort = ClosedPort();
+        var url = $"http://127.0.0.1:{closedPort}/hooks";
+        await using var silo = await ToolsSilo.StartAsync(Directory.CreateDirectory(Path.Combine(_directory, "hook")).FullName, new Dictionary<string, string?>
+        {
+            ["Platform:Egress:PrivateNetworkAllowlist:0"] = $"127.0.0.1:{closedPort}",
+        });
+        var workspace = NewWorkspace();
+        var grain = silo.Grains.GetGrain<IWorkspaceGrain>(workspace);
+        await grain.CreateAsync("Tools", "owner-1", "Owner");
+        await grain.UpdateAsync(new WorkspacePatch(WebhookAllowlist: [url]), "owner-1");
+        var validation = Catalog.Validate(ToolNames.WebhookPost, JsonSerializer.Serialize(new { url, message = "m" }));
+
+        var outcome = await silo.Services.GetRequiredService<IToolRunner>().RunAsync(new ToolInvocation(workspace, "run-1", ToolNames.WebhookPost, validation.CanonicalArguments!, "call-1"), TestContext.Current.CancellationToken);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal($"the webhook host 127.0.0.1:{closedPort} refused the connection", outcome.FailureReason);
     }
 
     [Fact]
@@ -191,6 +245,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
 
         Assert.False(outcome.Succeeded);
         Assert.Equal("Error: the webhook answered HTTP 500.", outcome.Result);
+        Assert.Equal("the webhook answered HTTP 500", outcome.FailureReason);
     }
 
     [Fact]
@@ -228,4 +283,14 @@ public sealed class ToolRunnerTests : IAsyncLifetime
     }
 
     private static string NewWorkspace() => $"ws-tools-{Guid.NewGuid():N}";
+
+    /// <summary>A loopback port nothing listens on: bound for a moment to learn a free one, then closed.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 }
