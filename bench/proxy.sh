@@ -6,6 +6,7 @@
 # platform and of Portkey. Everything listens on 127.0.0.1 and stops when the script ends.
 #   COMPARE   path of compare.sh (default: ../shared/bench/compare.sh next to this repository)
 #   DURATION, CONNS, THREADS  passed to compare.sh (10s, "1 16 64", 1)
+#   STRICT_BILLING  true: the platform runs with Platform:Proxy:StrictBilling (default false)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 compare=${COMPARE:-$repo/../shared/bench/compare.sh}
@@ -27,6 +28,7 @@ dotnet publish "$repo/Gateway" -c Release -o "$work/gateway" -v q -nologo >/dev/
 
 # Rate limits are raised for the run: the benchmark measures the endpoint's cost, not the per-key limiter's refusals.
 Platform__DataDirectory="$work/data" Platform__OperatorKey="$operator" \
+Platform__Proxy__StrictBilling="${STRICT_BILLING:-false}" \
 Platform__Gateway__RequestsPerSecondPerKey=1000000 Platform__Gateway__BurstPerKey=1000000 \
 Platform__Models__OpenAI__ApiKey=sk-fake Platform__Models__OpenAI__AllowedBaseUrls__0=http://127.0.0.1:18080/v1 \
 Logging__LogLevel__Default=Warning \
