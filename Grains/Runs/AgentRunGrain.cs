@@ -92,6 +92,7 @@ public sealed partial class AgentRunGrain(
         // The safety net for restarts: if the process stops mid-run, this wakes the run on the next start.
         var resume = options.Value.ResumeInterval;
         await RegisterOrUpdateReminderAsync(ResumeReminder, resume, resume);
+        await UpdateListingAsync();
         await AuditAsync("run.started", $"user:{request.RequesterUserId}", "Run started", ("estimate_micros", State.EstimateMicros.ToString(CultureInfo.InvariantCulture)));
         ContinueInBackground();
         return await ViewAsync();
@@ -181,6 +182,11 @@ public sealed partial class AgentRunGrain(
     {
         if (!State.Exists || IsFinal(State.Status))
         {
+            if (State.Exists)
+            {
+                await UpdateListingAsync();
+            }
+
             await UnregisterReminderAsync(ResumeReminder);
             return;
         }
@@ -203,7 +209,10 @@ public sealed partial class AgentRunGrain(
         {
             while (await StepAsync(_cancel.Token))
             {
+                await UpdateListingAsync();
             }
+
+            await UpdateListingAsync();
         }
         catch (OperationCanceledException) when (State.CancelRequested)
         {
@@ -526,6 +535,7 @@ public sealed partial class AgentRunGrain(
         State.FinishedAt = finishedAt;
         AddEvent($"run.{status.ToString().ToLowerInvariant()}", $"{receipt.Did} {receipt.Cost}");
         await run.WriteStateAsync();
+        await UpdateListingAsync();
         await UnregisterReminderAsync(ResumeReminder);
         if (State.UsesConnectors)
         {
