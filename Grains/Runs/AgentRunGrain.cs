@@ -211,8 +211,6 @@ public sealed partial class AgentRunGrain(
             {
                 await UpdateListingAsync();
             }
-
-            await UpdateListingAsync();
         }
         catch (OperationCanceledException) when (State.CancelRequested)
         {
@@ -237,6 +235,9 @@ public sealed partial class AgentRunGrain(
             _cancel = null;
             _looping = false;
         }
+
+        // After the loop has let go, so a cancel arriving meanwhile finishes the run itself instead of finding it looping.
+        await UpdateListingAsync();
     }
 
     /// <summary>One step of the state machine; returns whether another step should follow at once.</summary>

@@ -35,7 +35,8 @@ public sealed class RunIndexGrain(
             throw new ArgumentException($"'{run.RunId}' is not a run id.", nameof(run));
         }
 
-        if (State.Runs.TryGetValue(run.RunId, out var kept) && (kept == run || run.UpdatedAt < kept.UpdatedAt))
+        // A run never leaves a final status, so a late report of an earlier step (same clock reading or older) is ignored.
+        if (State.Runs.TryGetValue(run.RunId, out var kept) && (kept == run || run.UpdatedAt < kept.UpdatedAt || (IsFinal(kept.Status) && !IsFinal(run.Status))))
         {
             return;
         }

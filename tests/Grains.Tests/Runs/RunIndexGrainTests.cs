@@ -61,7 +61,7 @@ public abstract class RunIndexGrainTests
     }
 
     [Fact]
-    public async Task An_update_replaces_the_entry_in_place_and_one_older_than_the_kept_entry_is_ignored()
+    public async Task An_update_replaces_the_entry_in_place_and_an_older_one_or_one_leaving_a_final_status_is_ignored()
     {
         await using var silo = await StartAsync(await StoreAsync());
         var index = silo.Grains.GetGrain<IRunIndexGrain>(WorkspaceIds.NewWorkspaceId());
@@ -73,6 +73,7 @@ public abstract class RunIndexGrainTests
 
         await index.RecordAsync(done);
         await index.RecordAsync(first with { UpdatedAt = first.UpdatedAt.AddMinutes(1) });
+        await index.RecordAsync(first with { Status = RunStatus.WaitingForApproval, UpdatedAt = done.UpdatedAt });
         var page = await index.ListAsync(null, null, 10);
 
         Assert.Equal([second.RunId, first.RunId], page.Runs.Select(static r => r.RunId));

@@ -14,6 +14,7 @@ namespace Platform.Grains.Tests.Workspaces;
 public abstract class WorkspaceRegistryGrainTests : IDisposable
 {
     private const string Stream = "registry/workspaces";
+    private static readonly System.Text.Json.JsonSerializerOptions s_json = new(System.Text.Json.JsonSerializerDefaults.Web);
     private readonly string _keyDirectory = Directory.CreateTempSubdirectory("registry-keys-").FullName;
 
     public void Dispose()
@@ -135,7 +136,7 @@ public abstract class WorkspaceRegistryGrainTests : IDisposable
         var journal = silo.Services.GetRequiredService<IJournalStorage>();
         var elsewhere = WorkspaceIds.NewWorkspaceId();
         var last = await journal.GetLastSequenceAsync(Stream, TestContext.Current.CancellationToken);
-        await journal.AppendAsync(Stream, last, [System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new WorkspaceRegistryEntry(WorkspaceRegistryEntry.Recorded, elsewhere, "Elsewhere", silo.Time.GetUtcNow()), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))], TestContext.Current.CancellationToken);
+        await journal.AppendAsync(Stream, last, [System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new WorkspaceRegistryEntry(WorkspaceRegistryEntry.Recorded, elsewhere, "Elsewhere", silo.Time.GetUtcNow()), s_json)], TestContext.Current.CancellationToken);
         var third = WorkspaceIds.NewWorkspaceId();
         await registry.RecordAsync(third, "Third", silo.Time.GetUtcNow());
 
