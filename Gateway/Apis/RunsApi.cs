@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Gateway.Security;
 using Platform.Grains.Interfaces.Runs;
@@ -8,14 +10,19 @@ using Platform.Grains.Runs;
 
 namespace Platform.Gateway.Apis;
 
-/// <summary>Agent runs of the caller's workspace: estimate, start, watch, cancel, receipt.</summary>
+/// <summary>Agent runs of the caller's workspace: list, estimate, start, watch, cancel, receipt.</summary>
 internal static class RunsApi
 {
     private static readonly TimeSpan s_eventPoll = TimeSpan.FromMilliseconds(200);
 
+    // The names clients see in every run's "status", so the filter accepts exactly those.
+    private static readonly ImmutableArray<(string Name, RunStatus Status)> s_statuses =
+        [.. Enum.GetValues<RunStatus>().Select(static s => (JsonNamingPolicy.CamelCase.ConvertName(s.ToString()), s))];
+
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var runs = routes.MapGroup("/api/runs").RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Member)).WithTags("Runs");
+        runs.MapGet("/", ListAsync).WithName("ListRuns");
         runs.MapPost("/estimate", EstimateAsync).WithName("EstimateRun");
         runs.MapPost("/", StartAsync).WithName("StartRun");
         runs.MapGet("/{runId}", GetAsync).WithName("GetRun");
@@ -23,6 +30,30 @@ internal static class RunsApi
         runs.MapPost("/{runId}/cancel", CancelAsync).WithName("CancelRun");
         runs.MapGet("/{runId}/receipt", ReceiptAsync).WithName("GetRunReceipt");
         return routes;
+    }
+
+    /// <summary>The workspace's runs, newest first: ids, status, times and cost, never the input (the run's own route has it).</summary>
+    public static async Task<Ok<RunPage>> ListAsync(CallerWorkspace caller, string? status = null, string? after = null, int limit = 100)
+    {
+        RunStatus? wanted = null;
+        if (status is not null)
+        {
+            wanted = s_statuses.FirstOrDefault(s => string.Equals(s.Name, status, StringComparison.OrdinalIgnoreCase)) is { Name: not null } match
+                ? match.Status
+                : throw new ArgumentException($"status must be one of {string.Join(", ", s_statuses.Select(static s => s.Name))}.", nameof(status));
+        }
+
+        if (after is not null && !RunIds.IsValid(after))
+        {
+            throw new ArgumentException("after must be a run id (the \"next\" of the previous page).", nameof(after));
+        }
+
+        if (limit is < 1 or > RunIndexGrain.MaxLimit)
+        {
+            throw new ArgumentException($"limit must be between 1 and {RunIndexGrain.MaxLimit}.", nameof(limit));
+        }
+
+        return TypedResults.Ok(await caller.RunIndex.ListAsync(wanted, after, limit));
     }
 
     public static async Task<Ok<RunEstimate>> EstimateAsync(EstimateRunRequest request, CallerWorkspace caller)

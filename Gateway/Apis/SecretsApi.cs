@@ -16,6 +16,7 @@ internal static class SecretsApi
     {
         var secrets = routes.MapGroup("/api/secrets").RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Admin)).WithTags("Secrets");
         secrets.MapGet("/", ListSecretsAsync).WithName("ListSecrets");
+        secrets.MapGet("/{secretName}", GetSecretAsync).WithName("GetSecret");
         secrets.MapPut("/{secretName}", SetSecretAsync).WithName("SetSecret");
         secrets.MapPost("/{secretName}/rotate", RotateSecretAsync).WithName("RotateSecret");
         secrets.MapDelete("/{secretName}", DeleteSecretAsync).WithName("DeleteSecret");
@@ -24,6 +25,10 @@ internal static class SecretsApi
 
     public static async Task<Ok<ImmutableArray<SecretInfo>>> ListSecretsAsync(CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Secrets.ListAsync());
+
+    /// <summary>One secret's name, fingerprint and use (where a new secret's Location points); never its value.</summary>
+    public static async Task<Ok<SecretInfo>> GetSecretAsync(string secretName, CallerWorkspace caller) =>
+        TypedResults.Ok((await caller.Secrets.ListAsync()).FirstOrDefault(s => s.Name == secretName) ?? throw new WorkspaceNotFoundException($"No secret '{secretName}'."));
 
     public static async Task<Created<SecretInfo>> SetSecretAsync(string secretName, SecretValueRequest request, CallerWorkspace caller)
     {

@@ -24,6 +24,7 @@ internal static class WorkspaceApi
         var keys = routes.MapGroup("/api/keys").RequireAuthorization(admin).WithTags("Keys");
         keys.MapGet("/", ListKeysAsync).WithName("ListKeys");
         keys.MapPost("/", CreateKeyAsync).WithName("CreateKey");
+        keys.MapGet("/{keyId}", GetKeyAsync).WithName("GetKey");
         keys.MapDelete("/{keyId}", RevokeKeyAsync).WithName("RevokeKey");
         return routes;
     }
@@ -68,6 +69,10 @@ internal static class WorkspaceApi
         var created = await caller.Workspace.CreateKeyAsync(request, caller.Actor);
         return TypedResults.Created($"/api/keys/{created.Key.KeyId}", created);
     }
+
+    /// <summary>One key (where a new key's Location points); never its secret.</summary>
+    public static async Task<Ok<ApiKeyView>> GetKeyAsync(string keyId, CallerWorkspace caller) =>
+        TypedResults.Ok((await caller.Workspace.ListKeysAsync()).FirstOrDefault(k => k.KeyId == keyId) ?? throw new WorkspaceNotFoundException($"No key '{keyId}'."));
 
     public static async Task<Ok<ApiKeyView>> RevokeKeyAsync(string keyId, CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Workspace.RevokeKeyAsync(keyId, caller.Actor));

@@ -38,6 +38,7 @@ internal static class PlatformHostingExtensions
         builder.Services.AddBudget();
 
         builder.Services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RunIndexOptions>().BindConfiguration(RunIndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         builder.Services.ConfigureHttpJsonOptions(options =>

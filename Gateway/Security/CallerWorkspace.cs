@@ -49,6 +49,9 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
 
     public IConnectorsGrain Connectors => grains.GetGrain<IConnectorsGrain>(WorkspaceId);
 
+    /// <summary>This workspace's run listing.</summary>
+    public IRunIndexGrain RunIndex => grains.GetGrain<IRunIndexGrain>(WorkspaceId);
+
     /// <summary>A run of this workspace; a malformed id is as unknown as another workspace's.</summary>
     public IAgentRunGrain Run(string runId) =>
         RunIds.IsValid(runId)

@@ -95,6 +95,7 @@ public sealed partial class AgentRunGrain(
         // The safety net for restarts: if the process stops mid-run, this wakes the run on the next start.
         var resume = options.Value.ResumeInterval;
         await RegisterOrUpdateReminderAsync(ResumeReminder, resume, resume);
+        await UpdateListingAsync();
         await AuditAsync("run.started", $"user:{request.RequesterUserId}", "Run started", ("estimate_micros", State.EstimateMicros.ToString(CultureInfo.InvariantCulture)));
         ContinueInBackground();
         return await ViewAsync();
@@ -224,6 +225,11 @@ public sealed partial class AgentRunGrain(
     {
         if (!State.Exists || IsFinal(State.Status))
         {
+            if (State.Exists)
+            {
+                await UpdateListingAsync();
+            }
+
             await UnregisterReminderAsync(ResumeReminder);
             return;
         }
@@ -246,6 +252,7 @@ public sealed partial class AgentRunGrain(
         {
             while (await StepAsync(_cancel.Token))
             {
+                await UpdateListingAsync();
             }
 
             // A cancel that came while the last step was ending found the loop running and left the finish to it (which
@@ -278,6 +285,9 @@ public sealed partial class AgentRunGrain(
             _cancel = null;
             _looping = false;
         }
+
+        // After the loop has let go, so a cancel arriving meanwhile finishes the run itself instead of finding it looping.
+        await UpdateListingAsync();
     }
 
     /// <summary>One step of the state machine; returns whether another step should follow at once.</summary>
@@ -583,6 +593,7 @@ public sealed partial class AgentRunGrain(
         State.FinishedAt = finishedAt;
         AddEvent($"run.{status.ToString().ToLowerInvariant()}", $"{receipt.Did} {receipt.Cost}");
         await run.WriteStateAsync();
+        await UpdateListingAsync();
         await UnregisterReminderAsync(ResumeReminder);
         if (State.UsesConnectors)
         {

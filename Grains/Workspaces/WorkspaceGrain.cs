@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Platform.Grains.Audit;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Connectors;
@@ -16,12 +17,36 @@ namespace Platform.Grains.Workspaces;
 public sealed class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
     TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Platform.Grains.Egress.EgressOptions> egress) : Grain, IWorkspaceGrain
+    Microsoft.Extensions.Options.IOptions<Platform.Grains.Egress.EgressOptions> egress,
+    ILogger<WorkspaceGrain> logger) : Grain, IWorkspaceGrain
 {
     // The proxy reads these on every call; one immutable copy is shared until the workspace changes.
     private ProxySettings? _proxySettings;
 
     private WorkspaceState State => workspace.State;
+
+    private IWorkspaceRegistryGrain Registry => GrainFactory.GetGrain<IWorkspaceRegistryGrain>(WorkspaceRegistryGrain.Key);
+
+    /// <summary>
+    /// Mends the registry after a crash between a change and its registration (and lists workspaces created before the
+    /// registry existed). A registry failure must not keep the workspace from activating: it is logged and retried here next time.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!State.Created)
+        {
+            return;
+        }
+
+        try
+        {
+            await (State.Deleted ? Registry.ForgetAsync(PrimaryKey) : Registry.RecordAsync(PrimaryKey, State.Name, State.CreatedAt));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            WorkspaceLog.RegistryUpdateFailed(logger, PrimaryKey, exception);
+        }
+    }
 
     public async Task<WorkspaceCreated> CreateAsync(string name, string ownerUserId, string ownerDisplayName)
     {
@@ -42,6 +67,7 @@ public sealed class WorkspaceGrain(
         State.Keys[stored.View.KeyId] = stored;
         await workspace.WriteStateAsync();
         await AuditAsync("workspace.created", "operator", $"Workspace '{name}' created with owner {ownerUserId}", ("owner", ownerUserId), ("key_id", stored.View.KeyId));
+        await Registry.RecordAsync(PrimaryKey, name, now);
         return new WorkspaceCreated(PrimaryKey, created);
     }
 
@@ -102,6 +128,10 @@ public sealed class WorkspaceGrain(
             _proxySettings = null;
             await workspace.WriteStateAsync();
             await AuditAsync("workspace.updated", actor, $"Changed {string.Join(", ", changed)}", ("changed", string.Join(",", changed)), ("policy_version", State.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (changed.Contains("name"))
+            {
+                await Registry.RecordAsync(PrimaryKey, State.Name, State.CreatedAt);
+            }
         }
 
         return View();
@@ -261,6 +291,7 @@ public sealed class WorkspaceGrain(
             // Whatever revoking connectors did, the shredding happens: a retry would find the workspace gone already.
             await GrainFactory.GetGrain<ISecretsGrain>(PrimaryKey).ForgetAllAsync();
             await GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey).DestroyAsync();
+            await Registry.ForgetAsync(PrimaryKey);
         }
     }
 

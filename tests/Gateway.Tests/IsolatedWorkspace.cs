@@ -38,9 +38,13 @@ public sealed record IsolatedWorkspace(
         "userId" => [OwnerUserId, MemberUserId],
         "secretName" => [SecretName],
         "connectorId" => [ConnectorId],
+        "workspaceId" => [WorkspaceId],
         _ => null,
     };
 
     /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
+    /// <summary>What the operator must never see of this workspace: everything but its id and name (its content).</summary>
+    public IReadOnlyList<string> Content => [OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretName, SecretValue, ConnectorId];
+
     public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue, ConnectorId];
 }

@@ -9,6 +9,7 @@ namespace Platform.Gateway.Tests;
 /// Isolation by identity, checked against the whole HTTP surface: every route of the OpenAPI document that takes an id
 /// is called with a key of workspace A and the real ids of workspace B, and must answer 404 and change nothing in B.
 /// The cases come from the document, so a new route is covered (or fails the test) without anyone remembering it.
+/// Operator routes (tag <c>Operator</c>) refuse every workspace key with 403 before they look at an id.
 /// Runs on every store: see the OnSqlite and OnPostgres subclasses.
 /// </summary>
 public abstract class IsolationTests(ApiFixture api)
@@ -17,7 +18,7 @@ public abstract class IsolationTests(ApiFixture api)
 
     /// <summary>The operations known today; the document must still hold them, so a broken document cannot test nothing.</summary>
     private static readonly string[] s_knownParameterisedOperations =
-        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "RevokeKey", "SetSecret", "RotateSecret", "DeleteSecret", "GetConnector", "AuthorizeConnector", "ConfirmConnector", "RevokeConnector"];
+        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "GetKey", "RevokeKey", "GetSecret", "SetSecret", "RotateSecret", "DeleteSecret", "GetConnector", "AuthorizeConnector", "ConfirmConnector", "RevokeConnector", "GetWorkspaceSummary"];
 
     /// <summary>A minimal valid body for each operation that takes one; an operation missing here fails the test.</summary>
     private static readonly Dictionary<string, string> s_bodies = new(StringComparer.Ordinal)
@@ -67,14 +68,14 @@ public abstract class IsolationTests(ApiFixture api)
                 using var response = await SendAsync(callerA, method, url, body);
                 var text = await response.Content.ReadAsStringAsync(Ct);
                 var upsert = s_upsertsIntoCallersWorkspace.TryGetValue(operationId, out var upsertStatus);
-                var expected = upsert ? upsertStatus : HttpStatusCode.NotFound;
+                var expected = upsert ? upsertStatus : IsOperatorRoute(operation) ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound;
 
                 Assert.True(
                     response.StatusCode == expected,
                     $"{operationId}: {method.ToUpperInvariant()} {url} with workspace A's key answered {(int)response.StatusCode}, expected {(int)expected}: {text}");
                 if (!upsert)
                 {
-                    Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{operationId}: {url} answered 404 as {response.Content.Headers.ContentType}, not problem details.");
+                    Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{operationId}: {url} answered {(int)expected} as {response.Content.Headers.ContentType}, not problem details.");
                 }
 
                 Assert.DoesNotContain(b.WorkspaceId, text, StringComparison.Ordinal);
@@ -102,14 +103,15 @@ public abstract class IsolationTests(ApiFixture api)
         var gets = 0;
         foreach (var path in document.GetProperty("paths").EnumerateObject())
         {
-            if (path.Name.Contains('{', StringComparison.Ordinal) || !path.Value.TryGetProperty("get", out _))
+            if (path.Name.Contains('{', StringComparison.Ordinal) || !path.Value.TryGetProperty("get", out var get))
             {
                 continue;
             }
 
             using var response = await SendAsync(callerA, "get", path.Name, null);
             var text = await response.Content.ReadAsStringAsync(Ct);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path.Name} with workspace A's key answered {(int)response.StatusCode}: {text}");
+            var expected = IsOperatorRoute(get) ? HttpStatusCode.Forbidden : HttpStatusCode.OK;
+            Assert.True(response.StatusCode == expected, $"GET {path.Name} with workspace A's key answered {(int)response.StatusCode}, expected {(int)expected}: {text}");
             foreach (var secret in b.Secrets)
             {
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"GET {path.Name} for workspace A shows '{secret}' of workspace B: {text}");
@@ -120,7 +122,41 @@ public abstract class IsolationTests(ApiFixture api)
 
         var workspace = await callerA.GetFromJsonAsync<JsonElement>("/api/workspace", Ct);
         Assert.Equal(a.WorkspaceId, workspace.GetProperty("workspaceId").GetString());
-        Assert.True(gets >= 8, $"Only {gets} id-less GET routes in the OpenAPI document; expected at least the workspace, members, keys, budget, ledger, approvals, audit and verify.");
+        Assert.True(gets >= 9, $"Only {gets} id-less GET routes in the OpenAPI document; expected at least the workspace, members, keys, budget, ledger, approvals, audit, verify and runs.");
+        using var ownerB = api.Client(b.OwnerKey);
+        Assert.Contains(b.RunId, await ownerB.GetStringAsync(new Uri("/api/runs", UriKind.Relative), Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_operators_workspace_listing_shows_ids_names_and_money_but_no_workspace_content()
+    {
+        var a = await SetUpAsync("Isolation Alpha", "a");
+        var b = await SetUpAsync("Isolation Bravo", "b");
+        using var op = api.Client(ApiFixture.OperatorKey);
+
+        var pages = new List<string>();
+        string? after = null;
+        do
+        {
+            var text = await op.GetStringAsync(new Uri($"/api/workspaces?limit=10{(after is null ? "" : $"&after={after}")}", UriKind.Relative), Ct);
+            pages.Add(text);
+            after = JsonDocument.Parse(text).RootElement.GetProperty("next").GetString();
+        }
+        while (after is not null);
+
+        var all = string.Concat(pages);
+        foreach (var workspace in new[] { a, b })
+        {
+            Assert.Contains(workspace.WorkspaceId, all, StringComparison.Ordinal);
+            foreach (var content in workspace.Content)
+            {
+                Assert.False(all.Contains(content, StringComparison.Ordinal), $"The operator's workspace listing shows '{content}' of {workspace.Name}.");
+            }
+
+            var one = await op.GetStringAsync(new Uri($"/api/workspaces/{workspace.WorkspaceId}", UriKind.Relative), Ct);
+            Assert.Contains(workspace.Name, one, StringComparison.Ordinal);
+            Assert.All(workspace.Content, content => Assert.DoesNotContain(content, one, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>Creates a workspace with a cap, a second member, an extra key and a run waiting for approval.</summary>
@@ -144,6 +180,10 @@ public abstract class IsolationTests(ApiFixture api)
         var connectorId = (await PostAsync(owner, "/api/connectors", new { kind = "http", name = $"partner {tag}", allowedUrls = new[] { $"https://{tag}.partner.example/" } })).GetProperty("connectorId").GetString()!;
         var runId = (await PostAsync(owner, "/api/runs", new { input = $"email bob@example.test that the {tag} report is ready" })).GetProperty("runId").GetString()!;
         var waiting = await ProcessFlow.PollRunAsync(owner, runId, "waitingForApproval");
+
+        // The listing follows the run's own state; wait for it too, so the snapshots compare a workspace at rest.
+        await ProcessFlow.UntilAsync($"the run listing to show {runId} waiting", async () =>
+            (await owner.GetStringAsync(new Uri("/api/runs?status=waitingForApproval", UriKind.Relative), Ct)).Contains(runId, StringComparison.Ordinal));
 
         return new IsolatedWorkspace(
             workspaceId,
@@ -178,6 +218,9 @@ public abstract class IsolationTests(ApiFixture api)
 
         return operations;
     }
+
+    private static bool IsOperatorRoute(JsonElement operation) =>
+        operation.TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(static t => t.GetString() == "Operator");
 
     private static string OperationId(string method, string template, JsonElement operation) =>
         operation.TryGetProperty("operationId", out var id) ? id.GetString()! : $"{method.ToUpperInvariant()} {template}";
@@ -245,7 +288,7 @@ public abstract class IsolationTests(ApiFixture api)
         string[] reads =
         [
             "/api/workspace", "/api/members", "/api/keys", "/api/budget", "/api/budget/ledger?limit=1000", "/api/approvals?limit=1000",
-            $"/api/approvals/{b.ApprovalId}", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify", "/api/secrets", "/api/connectors",
+            $"/api/approvals/{b.ApprovalId}", "/api/runs", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify", "/api/secrets", "/api/connectors",
         ];
         var snapshot = new List<string>();
         foreach (var read in reads)

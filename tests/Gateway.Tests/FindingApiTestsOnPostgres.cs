@@ -1,0 +1,3 @@
+namespace Platform.Gateway.Tests;
+
+public sealed class FindingApiTestsOnPostgres(PostgresApiFixture api) : FindingApiTests(api), IClassFixture<PostgresApiFixture>;
