@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Platform.Grains.Audit;
+using Platform.Grains.Egress;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Connectors;
 using Platform.Grains.Interfaces.Secrets;
@@ -17,7 +19,7 @@ namespace Platform.Grains.Workspaces;
 public sealed class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
     TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Platform.Grains.Egress.EgressOptions> egress,
+    IOptions<EgressOptions> egress,
     ILogger<WorkspaceGrain> logger) : Grain, IWorkspaceGrain
 {
     // The proxy reads these on every call; one immutable copy is shared until the workspace changes.
