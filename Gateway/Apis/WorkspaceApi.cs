@@ -35,14 +35,9 @@ internal static class WorkspaceApi
     public static async Task<Ok<WorkspaceView>> UpdateWorkspaceAsync(WorkspacePatch patch, CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Workspace.UpdateAsync(patch, caller.Actor));
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorkspaceAsync(CallerWorkspace caller)
+    public static async Task<NoContent> DeleteWorkspaceAsync(CallerWorkspace caller)
     {
-        if (!caller.HasRole(WorkspaceRole.Owner))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only an owner may delete the workspace.");
-        }
-
-        await caller.Workspace.DeleteAsync(caller.Actor);
+        await caller.Workspace.DeleteAsync(caller.Member);
         return TypedResults.NoContent();
     }
 
@@ -52,21 +47,23 @@ internal static class WorkspaceApi
     public static async Task<Ok<WorkspaceMember>> PutMemberAsync(string userId, PutMemberRequest request, CallerWorkspace caller)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return TypedResults.Ok(await caller.Workspace.PutMemberAsync(userId, request.DisplayName, request.Roles ?? [], caller.Actor));
+        return TypedResults.Ok(await caller.Workspace.PutMemberAsync(userId, request.DisplayName, request.Roles ?? [], caller.Member));
     }
 
     public static async Task<NoContent> RemoveMemberAsync(string userId, CallerWorkspace caller)
     {
-        await caller.Workspace.RemoveMemberAsync(userId, caller.Actor);
+        await caller.Workspace.RemoveMemberAsync(userId, caller.Member);
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<ImmutableArray<ApiKeyView>>> ListKeysAsync(CallerWorkspace caller) =>
         TypedResults.Ok(await caller.Workspace.ListKeysAsync());
 
-    public static async Task<Created<CreatedApiKey>> CreateKeyAsync(CreateApiKey request, CallerWorkspace caller)
+    /// <summary>A key for the caller (a <c>userId</c> other than the caller's own is refused: see invitations).</summary>
+    public static async Task<Created<CreatedApiKey>> CreateKeyAsync(CreateKeyRequest request, CallerWorkspace caller)
     {
-        var created = await caller.Workspace.CreateKeyAsync(request, caller.Actor);
+        ArgumentNullException.ThrowIfNull(request);
+        var created = await caller.Workspace.CreateKeyAsync(new CreateApiKey(request.Name, request.UserId ?? caller.UserId, request.Scopes, request.ExpiresAt), caller.Member);
         return TypedResults.Created($"/api/keys/{created.Key.KeyId}", created);
     }
 
@@ -75,5 +72,5 @@ internal static class WorkspaceApi
         TypedResults.Ok((await caller.Workspace.ListKeysAsync()).FirstOrDefault(k => k.KeyId == keyId) ?? throw new WorkspaceNotFoundException($"No key '{keyId}'."));
 
     public static async Task<Ok<ApiKeyView>> RevokeKeyAsync(string keyId, CallerWorkspace caller) =>
-        TypedResults.Ok(await caller.Workspace.RevokeKeyAsync(keyId, caller.Actor));
+        TypedResults.Ok(await caller.Workspace.RevokeKeyAsync(keyId, caller.Member));
 }

@@ -23,6 +23,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
             WorkspaceConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
             ApprovalConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
             ApprovalForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden", exception.Message),
+            WorkspaceForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden", exception.Message),
             StorageUnavailableException or SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "Storage is unavailable; try again shortly."),
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "Timed out", "The request took too long."),
             _ => (0, "", ""),

@@ -51,6 +51,7 @@ internal static class PlatformHostingExtensions
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddPlatformSecurity();
         builder.Services.AddModelProxy();
+        builder.Services.AddInvitations();
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -104,6 +105,7 @@ internal static class PlatformHostingExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOperatorApi();
         app.MapWorkspaceApi();
+        app.MapInvitationsApi();
         app.MapAuditApi();
         app.MapApprovalsApi();
         app.MapBudgetApi();

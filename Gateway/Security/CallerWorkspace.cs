@@ -24,6 +24,8 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
 
     public string UserId => Context.User.FindFirst(PlatformClaims.UserId)?.Value ?? "";
 
+    public string KeyId => Context.User.FindFirst(PlatformClaims.KeyId)?.Value ?? "";
+
     /// <summary>Whether the caller's member holds <paramref name="role"/> now.</summary>
     public bool HasRole(WorkspaceRole role) => Context.User.HasClaim(PlatformClaims.Role, role.ToString());
 
@@ -36,13 +38,18 @@ internal sealed class CallerWorkspace(IHttpContextAccessor accessor, IGrainFacto
 
     public IApprovalGrain Approvals => grains.GetGrain<IApprovalGrain>(WorkspaceId);
 
-    /// <summary>The caller as an approval decider: user id and roles from the authenticated key, never from a request body.</summary>
-    public ApprovalDecider Decider => new(
-        UserId,
+    /// <summary>The caller as an approval decider: user id, roles and key from the authenticated key, never from a request body.</summary>
+    public ApprovalDecider Decider => new(UserId, Roles, KeyId);
+
+    /// <summary>The caller as the acting member of workspace changes: from the authenticated key, never from a request body.</summary>
+    public ActingMember Member => new(UserId, KeyId, Roles);
+
+    private ImmutableSortedSet<WorkspaceRole> Roles =>
         Context.User.FindAll(PlatformClaims.Role)
             .Select(static c => Enum.TryParse<WorkspaceRole>(c.Value, out var role) ? role : (WorkspaceRole?)null)
             .OfType<WorkspaceRole>()
-            .ToImmutableSortedSet());
+            .ToImmutableSortedSet();
+
     public IBudgetGrain Budget => grains.GetGrain<IBudgetGrain>(WorkspaceId);
 
     public ISecretsGrain Secrets => grains.GetGrain<ISecretsGrain>(WorkspaceId);

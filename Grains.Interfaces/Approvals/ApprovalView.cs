@@ -20,6 +20,7 @@ namespace Platform.Grains.Interfaces.Approvals;
 /// <param name="DecidedBy">Who decided (user id), once decided.</param>
 /// <param name="DecidedAt">When, once decided.</param>
 /// <param name="Comment">The decider's comment; for a withdrawn approval, why it was withdrawn.</param>
+/// <param name="DecidedByKeyId">The key the decider used, once decided by a human.</param>
 public sealed record ApprovalView(
     string ApprovalId,
     string RunId,
@@ -36,4 +37,5 @@ public sealed record ApprovalView(
     DateTimeOffset ExpiresAt,
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
-    string? Comment);
+    string? Comment,
+    string? DecidedByKeyId = null);

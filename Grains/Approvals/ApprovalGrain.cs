@@ -229,12 +229,14 @@ public sealed class ApprovalGrain(
             throw new ApprovalConflictException($"Approval {view.ApprovalId} was already decided by {view.DecidedBy} at {Format(view.DecidedAt!.Value)} ({view.State.ToString().ToLowerInvariant()}).");
         }
 
+        // Humans are compared, not keys: every key acts as the person who holds it, so a second key of the run's
+        // starter is still the starter.
         if (workspace.Policy.FourEyes.Contains(view.ToolClass) && string.Equals(decider.UserId, view.RequesterUserId, StringComparison.Ordinal))
         {
-            throw new ApprovalForbiddenException($"Four eyes: {view.ToolClass.ToString().ToLowerInvariant()} tools must be decided by someone other than the member who started the run.");
+            throw new ApprovalForbiddenException($"Four eyes: {view.ToolClass.ToString().ToLowerInvariant()} tools must be decided by someone other than {view.RequesterUserId}, who started the run (whichever of their keys is used).");
         }
 
-        var decided = view with { State = outcome, DecidedBy = decider.UserId, DecidedAt = time.GetUtcNow(), Comment = comment };
+        var decided = view with { State = outcome, DecidedBy = decider.UserId, DecidedAt = time.GetUtcNow(), Comment = comment, DecidedByKeyId = decider.KeyId };
         stored.View = decided;
         TrimDecided();
         await approvals.WriteStateAsync();
@@ -352,5 +354,6 @@ public sealed class ApprovalGrain(
                 ["payload_hash"] = view.PayloadHash,
                 ["policy_version"] = view.PolicyVersion.ToString(CultureInfo.InvariantCulture),
                 ["decided_by"] = view.DecidedBy ?? "",
+                ["decided_by_key"] = view.DecidedByKeyId ?? "",
             }.ToImmutableSortedDictionary(StringComparer.Ordinal)));
 }

@@ -16,10 +16,11 @@ namespace Platform.Grains.Workspaces;
 /// A workspace: members, policy, model settings and API keys. Changes are validated here (the gateway only maps HTTP)
 /// and audited in the workspace's own log before they are acknowledged.
 /// </summary>
-public sealed class WorkspaceGrain(
+public sealed partial class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
     TimeProvider time,
     IOptions<EgressOptions> egress,
+    IOptions<InvitationOptions> invitationOptions,
     ILogger<WorkspaceGrain> logger) : Grain, IWorkspaceGrain
 {
     // The proxy reads these on every call; one immutable copy is shared until the workspace changes.
@@ -139,7 +140,7 @@ public sealed class WorkspaceGrain(
         return View();
     }
 
-    public async Task<WorkspaceMember> PutMemberAsync(string userId, string displayName, ImmutableSortedSet<WorkspaceRole> roles, string actor)
+    public async Task<WorkspaceMember> PutMemberAsync(string userId, string displayName, ImmutableSortedSet<WorkspaceRole> roles, ActingMember actor)
     {
         EnsureLive();
         WorkspaceRules.ValidateUserId(userId);
@@ -150,32 +151,34 @@ public sealed class WorkspaceGrain(
             throw new ArgumentException("A member needs at least one role.", nameof(roles));
         }
 
+        var actorRoles = ActorRoles(actor);
         var existing = State.Members.GetValueOrDefault(userId);
-        if (existing is not null && existing.Roles.Contains(WorkspaceRole.Owner) && !roles.Contains(WorkspaceRole.Owner) && OwnerCount() == 1)
-        {
-            throw new WorkspaceConflictException("The last owner cannot lose the owner role; make another member owner first.");
-        }
+        MemberRules.EnsureMayChange(actor.UserId, actorRoles, userId, existing, roles, OwnerCount());
 
         var member = new WorkspaceMember(userId, displayName, roles, existing?.AddedAt ?? time.GetUtcNow());
         State.Members[userId] = member;
         await workspace.WriteStateAsync();
-        await AuditAsync(existing is null ? "member.added" : "member.changed", actor, $"Member {userId} has roles {string.Join(", ", roles)}", ("user_id", userId), ("roles", string.Join(",", roles)));
+        await AuditAsync(
+            existing is null ? "member.added" : "member.changed",
+            Actor(actor),
+            $"Member {userId} has roles {string.Join(", ", roles)} (was {(existing is null ? "not a member" : string.Join(", ", existing.Roles))})",
+            ("user_id", userId),
+            ("roles_before", existing is null ? "" : string.Join(",", existing.Roles)),
+            ("roles", string.Join(",", roles)),
+            ("actor_key_id", actor.KeyId));
         return member;
     }
 
-    public async Task RemoveMemberAsync(string userId, string actor)
+    public async Task RemoveMemberAsync(string userId, ActingMember actor)
     {
         EnsureLive();
+        var actorRoles = ActorRoles(actor);
         if (!State.Members.TryGetValue(userId ?? "", out var member))
         {
             throw new WorkspaceNotFoundException($"No member '{userId}'.");
         }
 
-        if (member.Roles.Contains(WorkspaceRole.Owner) && OwnerCount() == 1)
-        {
-            throw new WorkspaceConflictException("The last owner cannot be removed.");
-        }
-
+        MemberRules.EnsureMayChange(actor.UserId, actorRoles, member.UserId, member, null, OwnerCount());
         State.Members.Remove(member.UserId);
         var now = time.GetUtcNow();
         var revoked = new List<string>();
@@ -186,35 +189,44 @@ public sealed class WorkspaceGrain(
         }
 
         await workspace.WriteStateAsync();
-        await AuditAsync("member.removed", actor, $"Member {member.UserId} removed; {revoked.Count} key(s) revoked", ("user_id", member.UserId), ("revoked_keys", string.Join(",", revoked)));
+        await AuditAsync(
+            "member.removed",
+            Actor(actor),
+            $"Member {member.UserId} removed (had roles {string.Join(", ", member.Roles)}); {revoked.Count} key(s) revoked",
+            ("user_id", member.UserId),
+            ("roles_before", string.Join(",", member.Roles)),
+            ("roles", ""),
+            ("revoked_keys", string.Join(",", revoked)),
+            ("actor_key_id", actor.KeyId));
     }
 
-    public async Task<CreatedApiKey> CreateKeyAsync(CreateApiKey request, string actor)
+    public async Task<CreatedApiKey> CreateKeyAsync(CreateApiKey request, ActingMember actor)
     {
         ArgumentNullException.ThrowIfNull(request);
         EnsureLive();
         var now = time.GetUtcNow();
         WorkspaceRules.Validate(request, now);
-        if (!State.Members.TryGetValue(request.UserId, out var member))
+        _ = ActorRoles(actor);
+        if (!string.Equals(request.UserId, actor.UserId, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"No member '{request.UserId}' to act as.", nameof(request));
+            // Otherwise whoever minted it could act as that person: approve as them, or start runs they then approve.
+            throw new WorkspaceForbiddenException(
+                $"Keys are for the caller only: a key acts as the person who holds it, so this key can only make keys for {actor.UserId}. "
+                + "To give someone else access, invite them (POST /api/invitations); they redeem the code for a key of their own.");
         }
 
+        var member = State.Members[actor.UserId];
         var beyond = request.Scopes.Where(s => !WorkspaceRules.RolesAllow(member.Roles, s)).ToArray();
         if (beyond.Length > 0)
         {
             throw new ArgumentException($"Member {member.UserId} may not hold scope(s) {string.Join(", ", beyond)}.", nameof(request));
         }
 
-        if (State.Keys.Count >= WorkspaceRules.MaxKeys)
-        {
-            throw new WorkspaceConflictException($"A workspace holds at most {WorkspaceRules.MaxKeys} keys; revoke or delete old ones.");
-        }
-
+        EnsureRoomForKey();
         var (stored, created) = NewKey(request, now);
         State.Keys[stored.View.KeyId] = stored;
         await workspace.WriteStateAsync();
-        await AuditAsync("key.created", actor, $"Key '{request.Name}' created for {request.UserId}", ("key_id", stored.View.KeyId), ("user_id", request.UserId), ("scopes", string.Join(",", request.Scopes)));
+        await AuditAsync("key.created", Actor(actor), $"Key '{request.Name}' created for {request.UserId}", ("key_id", stored.View.KeyId), ("user_id", request.UserId), ("scopes", string.Join(",", request.Scopes)), ("actor_key_id", actor.KeyId));
         return created;
     }
 
@@ -224,19 +236,27 @@ public sealed class WorkspaceGrain(
         return Task.FromResult(State.Keys.Values.Select(k => k.View).OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).ToImmutableArray());
     }
 
-    public async Task<ApiKeyView> RevokeKeyAsync(string keyId, string actor)
+    public async Task<ApiKeyView> RevokeKeyAsync(string keyId, ActingMember actor)
     {
         EnsureLive();
+        var actorRoles = ActorRoles(actor);
         if (!State.Keys.TryGetValue(keyId ?? "", out var key))
         {
             throw new WorkspaceNotFoundException($"No key '{keyId}'.");
+        }
+
+        // An admin who cannot demote an owner must not lock one out either.
+        var holderIsOwner = State.Members.GetValueOrDefault(key.View.UserId)?.Roles.Contains(WorkspaceRole.Owner) == true;
+        if (holderIsOwner && !actorRoles.Contains(WorkspaceRole.Owner) && !string.Equals(key.View.UserId, actor.UserId, StringComparison.Ordinal))
+        {
+            throw new WorkspaceForbiddenException($"Key '{key.View.Name}' belongs to an owner; only an owner may revoke it.");
         }
 
         if (key.View.RevokedAt is null)
         {
             key.View = key.View with { RevokedAt = time.GetUtcNow() };
             await workspace.WriteStateAsync();
-            await AuditAsync("key.revoked", actor, $"Key '{key.View.Name}' revoked", ("key_id", key.View.KeyId));
+            await AuditAsync("key.revoked", Actor(actor), $"Key '{key.View.Name}' revoked", ("key_id", key.View.KeyId), ("actor_key_id", actor.KeyId));
         }
 
         return key.View;
@@ -269,9 +289,14 @@ public sealed class WorkspaceGrain(
         return Task.FromResult(new AuthenticationResult(new KeyPrincipal(PrimaryKey, key.View.KeyId, member.UserId, scopes, member.Roles), null));
     }
 
-    public async Task DeleteAsync(string actor)
+    public async Task DeleteAsync(ActingMember actor)
     {
         EnsureLive();
+        if (!ActorRoles(actor).Contains(WorkspaceRole.Owner))
+        {
+            throw new WorkspaceForbiddenException("Only an owner may delete the workspace.");
+        }
+
         State.Deleted = true;
         var now = time.GetUtcNow();
         foreach (var key in State.Keys.Values.Where(k => k.View.RevokedAt is null))
@@ -280,13 +305,13 @@ public sealed class WorkspaceGrain(
         }
 
         await workspace.WriteStateAsync();
-        await AuditAsync("workspace.deleted", actor, "Workspace deleted; every key revoked and the data key destroyed");
+        await AuditAsync("workspace.deleted", Actor(actor), "Workspace deleted; every key revoked and the data key destroyed", ("actor_key_id", actor.KeyId));
 
         // Secret values go first (from storage and from the secrets grain's memory); then crypto-shredding: without its
         // data key, every sealed field of the workspace (runs, notes, any copy of a secret) is unreadable.
         try
         {
-            await GrainFactory.GetGrain<IConnectorsGrain>(PrimaryKey).RevokeAllAsync(actor);
+            await GrainFactory.GetGrain<IConnectorsGrain>(PrimaryKey).RevokeAllAsync(Actor(actor));
         }
         finally
         {
@@ -312,6 +337,31 @@ public sealed class WorkspaceGrain(
         {
             // A deleted workspace and one that never existed look the same from outside.
             throw new WorkspaceNotFoundException("No such workspace.");
+        }
+    }
+
+    /// <summary>
+    /// The acting member's roles as this workspace knows them now: those the key was authenticated with and the member
+    /// still holds. A key of a removed member, or a forged record, acts with no role at all.
+    /// </summary>
+    private ImmutableSortedSet<WorkspaceRole> ActorRoles(ActingMember actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.Roles is null || !State.Members.TryGetValue(actor.UserId ?? "", out var member))
+        {
+            throw new WorkspaceForbiddenException("The caller is not a member of this workspace.");
+        }
+
+        return member.Roles.Intersect(actor.Roles);
+    }
+
+    private static string Actor(ActingMember actor) => $"user:{actor.UserId}";
+
+    private void EnsureRoomForKey()
+    {
+        if (State.Keys.Count >= WorkspaceRules.MaxKeys)
+        {
+            throw new WorkspaceConflictException($"A workspace holds at most {WorkspaceRules.MaxKeys} keys; revoke or delete old ones.");
         }
     }
 

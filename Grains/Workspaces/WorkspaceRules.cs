@@ -15,6 +15,8 @@ public static class WorkspaceRules
 
     public static void ValidateUserId(string? userId) => ValidateText(userId, "userId", 256);
 
+    public static void ValidateKeyName(string? keyName) => ValidateText(keyName, "keyName", 100);
+
     public static void Validate(WorkspacePatch patch)
     {
         ArgumentNullException.ThrowIfNull(patch);

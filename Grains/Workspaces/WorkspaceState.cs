@@ -2,7 +2,7 @@ using Platform.Grains.Interfaces.Workspaces;
 
 namespace Platform.Grains.Workspaces;
 
-/// <summary>What a workspace grain persists. Keys are stored only as salted hashes.</summary>
+/// <summary>What a workspace grain persists. Keys and invitation codes are stored only as salted hashes.</summary>
 public sealed class WorkspaceState
 {
     public bool Created { get; set; }
@@ -20,4 +20,7 @@ public sealed class WorkspaceState
     public ModelSettings Model { get; set; } = ModelSettings.Default;
 
     public Dictionary<string, StoredApiKey> Keys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Pending invitations by id; redeemed and withdrawn ones are removed, expired ones on the next change.</summary>
+    public Dictionary<string, StoredInvitation> Invitations { get; set; } = new(StringComparer.Ordinal);
 }

@@ -20,6 +20,7 @@ public abstract class ApiFixture : IAsyncLifetime
             ["Platform:OperatorKey"] = OperatorKey,
             ["Platform:Gateway:RequestsPerSecondPerKey"] = "100000",
             ["Platform:Gateway:BurstPerKey"] = "100000",
+            ["Platform:Invitations:RedeemAttemptsPerMinute"] = "100000",
         };
         Gateway = new GatewayFactory(settings);
     }

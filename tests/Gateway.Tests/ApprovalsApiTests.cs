@@ -60,8 +60,8 @@ public abstract class ApprovalsApiTests(ApiFixture api)
         var (workspaceId, ownerKey) = await api.CreateWorkspaceAsync();
         using var owner = api.Client(ownerKey);
         (await owner.PatchAsJsonAsync("/api/workspace", new { fourEyes = new[] { "send" } }, Ct)).EnsureSuccessStatusCode();
-        (await owner.PutAsJsonAsync("/api/members/bob", new { displayName = "Bob", roles = new[] { "member", "approver" } }, Ct)).EnsureSuccessStatusCode();
-        using var bob = api.Client((await CreateKeyAsync(owner, "bob", "bob", "approver")).GetProperty("token").GetString());
+        using var anonymous = api.Client();
+        using var bob = api.Client(await Invitations.JoinAsync(owner, anonymous, "bob", ["member", "approver"], ["approver"], Ct));
         var approval = await RequestAsync(workspaceId, Owner, policyVersion: 2);
 
         var own = await owner.PostAsJsonAsync($"/api/approvals/{approval.ApprovalId}/approve", new { comment = "mine" }, Ct);
@@ -78,8 +78,8 @@ public abstract class ApprovalsApiTests(ApiFixture api)
     {
         var (workspaceId, ownerKey) = await api.CreateWorkspaceAsync();
         using var owner = api.Client(ownerKey);
-        (await owner.PutAsJsonAsync("/api/members/carol", new { displayName = "Carol", roles = new[] { "member", "approver" } }, Ct)).EnsureSuccessStatusCode();
-        using var carol = api.Client((await CreateKeyAsync(owner, "carol", "carol", "approver")).GetProperty("token").GetString());
+        using var anonymous = api.Client();
+        using var carol = api.Client(await Invitations.JoinAsync(owner, anonymous, "carol", ["member", "approver"], ["approver"], Ct));
         (await owner.PutAsJsonAsync("/api/members/carol", new { displayName = "Carol", roles = new[] { "member" } }, Ct)).EnsureSuccessStatusCode();
         var approval = await RequestAsync(workspaceId, "alice");
 

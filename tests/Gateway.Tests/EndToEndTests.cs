@@ -42,9 +42,8 @@ public abstract class EndToEndTests : IAsyncLifetime
         var created = await (await op.PostAsJsonAsync("/api/workspaces", new { name = "Acme", ownerUserId = "olive@acme.test", ownerDisplayName = "Olive" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var owner = Client(created.GetProperty("ownerKey").GetString()!);
         (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
-        (await owner.PutAsJsonAsync("/api/members/alice@acme.test", new { displayName = "Alice", roles = new[] { "approver", "member" } }, Ct)).EnsureSuccessStatusCode();
-        var approverKey = await (await owner.PostAsJsonAsync("/api/keys", new { name = "alice", userId = "alice@acme.test", scopes = new[] { "approver" } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
-        using var alice = Client(approverKey.GetProperty("token").GetString()!);
+        using var anonymous = Client();
+        using var alice = Client(await Invitations.JoinAsync(owner, anonymous, "alice@acme.test", ["approver", "member"], ["approver"], Ct));
 
         var estimate = await (await owner.PostAsJsonAsync("/api/runs/estimate", new { input = "email bob@example.test that the report is ready" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.True(estimate.GetProperty("estimate").GetInt64() > 0);
@@ -155,10 +154,14 @@ public abstract class EndToEndTests : IAsyncLifetime
     /// <summary>The grain storage settings the gateway runs on.</summary>
     protected abstract Task<IReadOnlyDictionary<string, string?>> StoreSettingsAsync();
 
-    private HttpClient Client(string bearer)
+    private HttpClient Client(string? bearer = null)
     {
         var client = _gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
         return client;
     }
 }

@@ -155,10 +155,14 @@ public sealed class GatewayProcess : IAsyncDisposable
     public void Kill() => KillAsync().GetAwaiter().GetResult();
 
     /// <summary>A client for the current process with <paramref name="bearer"/>, recording every response body.</summary>
-    public HttpClient Client(string bearer)
+    public HttpClient Client(string? bearer = null)
     {
         var client = new HttpClient(new RecordingHandler(_responses)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
         return client;
     }
 

@@ -7,13 +7,14 @@ namespace Platform.Gateway.Tests;
 /// <param name="OwnerUserId">The owner's user id.</param>
 /// <param name="MemberUserId">A second member's user id.</param>
 /// <param name="OwnerKeyId">The id of the key the workspace was created with.</param>
-/// <param name="ExtraKeyId">The id of a key made for the second member.</param>
+/// <param name="ExtraKeyId">The id of the second member's key (from their invitation).</param>
 /// <param name="ExtraKeyToken">That key's token (its secret must never show anywhere else).</param>
 /// <param name="RunId">A run waiting for approval.</param>
 /// <param name="ApprovalId">The approval that run waits for.</param>
 /// <param name="SecretName">The name of a secret it holds.</param>
 /// <param name="SecretValue">That secret's value (it must never show anywhere).</param>
 /// <param name="ConnectorId">An HTTP connector of it.</param>
+/// <param name="InvitationId">A pending invitation (of a third person).</param>
 public sealed record IsolatedWorkspace(
     string WorkspaceId,
     string Name,
@@ -27,7 +28,8 @@ public sealed record IsolatedWorkspace(
     string ApprovalId,
     string SecretName,
     string SecretValue,
-    string ConnectorId)
+    string ConnectorId,
+    string InvitationId)
 {
     /// <summary>The ids a route may take, by path parameter name; a new parameter name must be added here.</summary>
     public IReadOnlyList<string>? IdsFor(string parameterName) => parameterName switch
@@ -39,12 +41,13 @@ public sealed record IsolatedWorkspace(
         "secretName" => [SecretName],
         "connectorId" => [ConnectorId],
         "workspaceId" => [WorkspaceId],
+        "invitationId" => [InvitationId],
         _ => null,
     };
 
     /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
     /// <summary>What the operator must never see of this workspace: everything but its id and name (its content).</summary>
-    public IReadOnlyList<string> Content => [OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretName, SecretValue, ConnectorId];
+    public IReadOnlyList<string> Content => [OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretName, SecretValue, ConnectorId, InvitationId];
 
-    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue, ConnectorId];
+    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue, ConnectorId, InvitationId];
 }

@@ -18,7 +18,7 @@ public abstract class IsolationTests(ApiFixture api)
 
     /// <summary>The operations known today; the document must still hold them, so a broken document cannot test nothing.</summary>
     private static readonly string[] s_knownParameterisedOperations =
-        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "GetKey", "RevokeKey", "GetSecret", "SetSecret", "RotateSecret", "DeleteSecret", "GetConnector", "AuthorizeConnector", "ConfirmConnector", "RevokeConnector", "GetWorkspaceSummary"];
+        ["GetApproval", "ApproveApproval", "DenyApproval", "GetRun", "RunEvents", "CancelRun", "GetRunReceipt", "PutMember", "RemoveMember", "GetKey", "RevokeKey", "GetSecret", "SetSecret", "RotateSecret", "DeleteSecret", "GetConnector", "AuthorizeConnector", "ConfirmConnector", "RevokeConnector", "GetWorkspaceSummary", "GetInvitation", "WithdrawInvitation"];
 
     /// <summary>A minimal valid body for each operation that takes one; an operation missing here fails the test.</summary>
     private static readonly Dictionary<string, string> s_bodies = new(StringComparer.Ordinal)
@@ -172,12 +172,18 @@ public abstract class IsolationTests(ApiFixture api)
         var everyScope = await PostAsync(creator, "/api/keys", new { name = "every-scope", userId = ownerUserId, scopes = new[] { "admin", "member", "approver", "partner", "proxy" } });
         using var owner = api.Client(everyScope.GetProperty("token").GetString());
         (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
-        (await owner.PutAsJsonAsync($"/api/members/{memberUserId}", new { displayName = $"Member {tag}", roles = new[] { "member", "approver" } }, Ct)).EnsureSuccessStatusCode();
-        var extraKey = await PostAsync(owner, "/api/keys", new { name = "extra", userId = memberUserId, scopes = new[] { "member" } });
+        // The second member's key comes through an invitation: keys are made only for oneself.
+        using var anonymous = api.Client();
+        var code = await Invitations.InviteAsync(owner, memberUserId, ["member", "approver"], ["member"], Ct);
+        using var redeemed = await anonymous.PostAsJsonAsync("/api/invitations/redeem", new { code, keyName = "extra" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, redeemed.StatusCode);
+        var extraKey = (await redeemed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key");
         var secretName = $"deploy-token-{tag}";
         var secretValue = $"isolation-secret-value-{tag}-{Guid.NewGuid():N}";
         (await owner.PutAsJsonAsync($"/api/secrets/{secretName}", new { value = secretValue }, Ct)).EnsureSuccessStatusCode();
         var connectorId = (await PostAsync(owner, "/api/connectors", new { kind = "http", name = $"partner {tag}", allowedUrls = new[] { $"https://{tag}.partner.example/" } })).GetProperty("connectorId").GetString()!;
+        var invitationId = (await PostAsync(owner, "/api/invitations", new { userId = $"invitee@{tag}.isolation.test", displayName = "Invitee", roles = new[] { "member" }, scopes = new[] { "member" } }))
+            .GetProperty("invitation").GetProperty("invitationId").GetString()!;
         var runId = (await PostAsync(owner, "/api/runs", new { input = $"email bob@example.test that the {tag} report is ready" })).GetProperty("runId").GetString()!;
         var waiting = await ProcessFlow.PollRunAsync(owner, runId, "waitingForApproval");
 
@@ -198,7 +204,8 @@ public abstract class IsolationTests(ApiFixture api)
             waiting.GetProperty("pendingApprovalId").GetString()!,
             secretName,
             secretValue,
-            connectorId);
+            connectorId,
+            invitationId);
     }
 
     /// <summary>Every operation of the document with at least one path parameter, as (method, path template, operation).</summary>
@@ -288,7 +295,7 @@ public abstract class IsolationTests(ApiFixture api)
         string[] reads =
         [
             "/api/workspace", "/api/members", "/api/keys", "/api/budget", "/api/budget/ledger?limit=1000", "/api/approvals?limit=1000",
-            $"/api/approvals/{b.ApprovalId}", "/api/runs", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify", "/api/secrets", "/api/connectors",
+            $"/api/approvals/{b.ApprovalId}", "/api/runs", $"/api/runs/{b.RunId}", $"/api/runs/{b.RunId}/receipt", "/api/audit/verify", "/api/secrets", "/api/connectors", "/api/invitations",
         ];
         var snapshot = new List<string>();
         foreach (var read in reads)

@@ -24,6 +24,7 @@ internal static class ProcessFlow
         ["Platform__Models__OpenAI__ApiKey"] = OpenAiKey,
         ["Platform__Models__OpenAI__AllowedBaseUrls__0"] = "http://127.0.0.1/",
         ["Platform__Runs__ResumeInterval"] = "00:00:01",
+        ["Platform__Invitations__RedeemAttemptsPerMinute"] = "100000",
         ["Silo__ReminderPollInterval"] = "00:00:00.100",
     };
 
@@ -40,9 +41,9 @@ internal static class ProcessFlow
             (await owner.PatchAsJsonAsync("/api/workspace", new { model }, Ct)).EnsureSuccessStatusCode();
         }
 
-        (await owner.PutAsJsonAsync("/api/members/alice@acme.test", new { displayName = "Alice", roles = new[] { "approver", "member" } }, Ct)).EnsureSuccessStatusCode();
-        var approver = await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "alice", userId = "alice@acme.test", scopes = new[] { "approver" } }, Ct));
-        return (ownerKey, approver.GetProperty("token").GetString()!);
+        using var anonymous = gateway.Client();
+        var approver = await Invitations.JoinAsync(owner, anonymous, "alice@acme.test", ["approver", "member"], ["approver"], Ct);
+        return (ownerKey, approver);
     }
 
     /// <summary>The model settings for the <c>openai</c> provider pointing at <paramref name="fake"/>.</summary>

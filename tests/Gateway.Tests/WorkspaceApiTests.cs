@@ -198,9 +198,8 @@ public abstract class WorkspaceApiTests(ApiFixture api)
     {
         var (workspaceId, ownerKey) = await api.CreateWorkspaceAsync();
         using var owner = api.Client(ownerKey);
-        await owner.PutAsJsonAsync("/api/members/adam@acme.test", new { displayName = "Adam", roles = new[] { "admin", "member" } }, Ct);
-        var adminKey = await CreateKeyAsync(owner, "adam", "adam@acme.test", "admin");
-        using var admin = api.Client(adminKey.GetProperty("token").GetString());
+        using var anonymous = api.Client();
+        using var admin = api.Client(await Invitations.JoinAsync(owner, anonymous, "adam@acme.test", ["admin", "member"], ["admin"], Ct));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.DeleteAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);

@@ -56,6 +56,7 @@ public sealed class GuardrailFixture : IAsyncLifetime
             ["Platform:OperatorKey"] = ApiFixture.OperatorKey,
             ["Platform:Gateway:RequestsPerSecondPerKey"] = "100000",
             ["Platform:Gateway:BurstPerKey"] = "100000",
+            ["Platform:Invitations:RedeemAttemptsPerMinute"] = "100000",
             ["Platform:Models:OpenAI:ApiKey"] = "sk-guardrail-tests",
             ["Platform:Models:OpenAI:AllowedBaseUrls:0"] = "http://127.0.0.1/",
             // Only the tenant-facing receiver: the Slack and GitHub clients may reach their configured APIs on their own.
@@ -105,14 +106,14 @@ public sealed class GuardrailFixture : IAsyncLifetime
         {
             model = new { provider = "openai", model = "fake-model", baseUrl = Model.BaseUrl.ToString(), inputPricePer1kTokens = 1_000, outputPricePer1kTokens = 2_000, maxOutputTokens = 256 },
         }));
-        await ReadAsync(await owner.PutAsJsonAsync("/api/members/alice@acme.test", new { displayName = "Alice", roles = new[] { "approver", "member" } }));
-        var approver = await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "alice", userId = "alice@acme.test", scopes = new[] { "approver" } }));
+        using var anonymous = Client();
+        var approver = await Invitations.JoinAsync(owner, anonymous, "alice@acme.test", ["approver", "member"], ["approver"], TestContext.Current.CancellationToken);
         var proxy = await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "app", userId = "olive@acme.test", scopes = new[] { "proxy" } }));
         return new GuardedWorkspace(
             this,
             created.GetProperty("workspaceId").GetString()!,
             owner,
-            Client(approver.GetProperty("token").GetString()),
+            Client(approver),
             Client(proxy.GetProperty("token").GetString()));
     }
 

@@ -185,7 +185,7 @@ public abstract class ApprovalGrainTests : IDisposable
     {
         await using var silo = await StartAsync();
         var (workspace, approvals) = await WorkspaceAsync(silo);
-        await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).PutMemberAsync("carol", "Carol", [WorkspaceRole.Member], "test");
+        await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).PutMemberAsync("carol", "Carol", [WorkspaceRole.Member], OwnerActs);
         var pending = await approvals.RequestAsync(Request());
 
         // Roles as the key states them, and roles claimed by someone the workspace does not list as an approver.
@@ -381,6 +381,9 @@ public abstract class ApprovalGrainTests : IDisposable
         Assert.Equal(expected with { Affects = [] }, actual with { Affects = [] });
     }
 
+    // The owner as the gateway would pass them; the workspace checks the roles against its own member list.
+    private static ActingMember OwnerActs => new(Owner, "000000000000", [WorkspaceRole.Member, WorkspaceRole.Approver, WorkspaceRole.Admin, WorkspaceRole.Owner]);
+
     private static string WorkspaceOf(IApprovalGrain grain) => ((IGrainReference)grain).GrainId.Key;
 
     private static async Task<(string WorkspaceId, IApprovalGrain Approvals)> WorkspaceAsync(SiloTestHost silo)
@@ -388,8 +391,8 @@ public abstract class ApprovalGrainTests : IDisposable
         var id = WorkspaceIds.NewWorkspaceId();
         var workspace = silo.Grains.GetGrain<IWorkspaceGrain>(id);
         await workspace.CreateAsync("Acme", Owner, "Olive Owner");
-        await workspace.PutMemberAsync(Alice, "Alice", [WorkspaceRole.Member, WorkspaceRole.Approver], "test");
-        await workspace.PutMemberAsync(Bob, "Bob", [WorkspaceRole.Member, WorkspaceRole.Approver], "test");
+        await workspace.PutMemberAsync(Alice, "Alice", [WorkspaceRole.Member, WorkspaceRole.Approver], OwnerActs);
+        await workspace.PutMemberAsync(Bob, "Bob", [WorkspaceRole.Member, WorkspaceRole.Approver], OwnerActs);
         return (id, silo.Grains.GetGrain<IApprovalGrain>(id));
     }
 

@@ -396,7 +396,7 @@ public sealed class SecretsGrainTests : IAsyncLifetime
         await workspace.CreateAsync("Acme", "owner-1", "Olive Owner");
         await Secrets.SetAsync("api", Value, "owner-1");
 
-        await workspace.DeleteAsync("owner-1");
+        await workspace.DeleteAsync(new ActingMember("owner-1", "000000000000", [WorkspaceRole.Owner]));
 
         Assert.Empty(await Secrets.ListAsync());
         Assert.Null(await Secrets.InspectEgressAsync(Value));

@@ -1,0 +1,3 @@
+namespace Platform.Gateway.Tests;
+
+public sealed class MembersApiTestsOnSqlite(SqliteApiFixture api) : MembersApiTests(api), IClassFixture<SqliteApiFixture>;
