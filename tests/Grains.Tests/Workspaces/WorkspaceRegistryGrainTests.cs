@@ -46,7 +46,7 @@ public abstract class WorkspaceRegistryGrainTests : IDisposable
             deleted = await CreateAsync(silo, "Deleted");
             await silo.Grains.GetGrain<IWorkspaceGrain>(renamed).UpdateAsync(new WorkspacePatch(Name: "New Name"), "test");
             await silo.Grains.GetGrain<IBudgetGrain>(kept).SetCapAsync(3_000_000, "test");
-            await silo.Grains.GetGrain<IWorkspaceGrain>(deleted).DeleteAsync("test");
+            await silo.Grains.GetGrain<IWorkspaceGrain>(deleted).DeleteAsync(new ActingMember("olive@acme.test", "000000000000", [WorkspaceRole.Owner]));
         }
 
         await using var restarted = await StartAsync(store);
