@@ -68,7 +68,7 @@ internal static class ProxyApi
         json.WriteStartObject();
         json.WriteString("id", model.Id);
         json.WriteString("object", "model");
-        json.WriteNumber("created", model.CreatedAt.ToUnixTimeSeconds());
+        json.WriteNumber("created", (model.CreatedAt ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds());
         json.WriteString("owned_by", model.Provider);
         json.WriteEndObject();
     }

@@ -25,7 +25,7 @@ public sealed record CatalogEntry(
     long OutputPricePer1kTokens,
     int MaxOutputTokens,
     ImmutableArray<string>? Workspaces = null,
-    DateTimeOffset CreatedAt = default)
+    DateTimeOffset? CreatedAt = null)
 {
     /// <summary>The id of the embedded default's entry, always present: the offline local model.</summary>
     public const string DefaultId = ModelSettings.DefaultCatalogId;

@@ -38,6 +38,9 @@ public sealed record IsolatedWorkspace(
         "userId" => [OwnerUserId, MemberUserId],
         "secretName" => [SecretName],
         "connectorId" => [ConnectorId],
+
+        // A model id (GET /v1/models/{id}): an id of another workspace names no model of this one.
+        "id" => [RunId],
         _ => null,
     };
 
