@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Grains.Approvals;
 using Platform.Grains.Events;
+using Platform.Grains.Models;
 using Platform.Grains.Runs;
 
 namespace Platform.Grains;
@@ -12,7 +13,7 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>
     /// Registers defaults that let every grain activate in any host: no-op events (a bus registered with
     /// <see cref="PlatformEventsServiceCollectionExtensions.AddPlatformEvents"/> replaces them) and the notifier that wakes
-    /// a run when its approval is decided. <c>TryAdd</c>, so whatever a host registered first wins.
+    /// a run when its approval is decided, and the process's copy of the model catalogue. <c>TryAdd</c>, so whatever a host registered first wins.
     /// </summary>
     public static IServiceCollection AddPlatformGrains(this IServiceCollection services)
     {
@@ -21,6 +22,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPlatformEvents, NullPlatformEvents>();
         services.TryAddSingleton<IApprovalNotifier, RunApprovalNotifier>();
+        services.TryAddSingleton<ModelCatalogCache>();
         return services;
     }
 }

@@ -14,7 +14,7 @@ namespace Platform.Grains;
 public static class ModelsAndToolsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IChatClientProvider"/> (<c>local</c> and <c>openai</c>; section <c>Platform:Models:OpenAI</c>),
+    /// Adds <see cref="IChatClientProvider"/> (<c>local</c> and <c>openai</c>; section <c>Platform:Models:OpenAI</c>), the operator's model catalogue (<c>Platform:Models:Catalog</c>),
     /// <see cref="IToolCatalog"/> and <see cref="IToolRunner"/> (sections <c>Platform:Smtp</c> and
     /// <c>Platform:Webhooks</c>; webhooks reach a non-public address only if <c>Platform:Egress</c> allows it). Options are validated when the host starts.
     /// </summary>
@@ -23,6 +23,9 @@ public static class ModelsAndToolsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<OpenAIModelOptions>().Bind(configuration.GetSection("Platform:Models:OpenAI")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelCatalogOptions>().Bind(configuration.GetSection(ModelCatalogOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelCatalogOptions>, ModelCatalogOptionsValidator>());
+        services.TryAddSingleton<ModelCatalogCache>();
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Platform:Smtp")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection("Platform:Webhooks")).ValidateDataAnnotations().ValidateOnStart();
         services.AddLogging();

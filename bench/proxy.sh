@@ -43,8 +43,11 @@ owner=$(curl -sf -X POST "$base/api/workspaces" -H "Authorization: Bearer $opera
   -d '{"name":"Proxy benchmark","ownerUserId":"bench","ownerDisplayName":"Bench"}' | json '["ownerKey"]')
 # $1,000 a month at gpt-4o-mini's list prices (0.15 and 0.60 USD per million tokens) covers millions of calls.
 curl -sf -o /dev/null -X PUT "$base/api/budget" -H "Authorization: Bearer $owner" -H 'Content-Type: application/json' -d '{"monthlyCapMicros":1000000000}'
+# Prices are the operator's: the operator puts the model into the catalogue, the workspace chooses it.
+curl -sf -o /dev/null -X PUT "$base/api/catalog/models/gpt-4o-mini" -H "Authorization: Bearer $operator" -H 'Content-Type: application/json' \
+  -d '{"provider":"openai","model":"gpt-4o-mini","baseUrl":"http://127.0.0.1:18080/v1","inputPricePer1kTokens":150,"outputPricePer1kTokens":600,"maxOutputTokens":4096}'
 curl -sf -o /dev/null -X PATCH "$base/api/workspace" -H "Authorization: Bearer $owner" -H 'Content-Type: application/json' \
-  -d '{"model":{"provider":"openai","model":"gpt-4o-mini","baseUrl":"http://127.0.0.1:18080/v1","inputPricePer1kTokens":150,"outputPricePer1kTokens":600,"maxOutputTokens":4096}}'
+  -d '{"model":{"catalogId":"gpt-4o-mini"}}'
 key=$(curl -sf -X POST "$base/api/keys" -H "Authorization: Bearer $owner" -H 'Content-Type: application/json' \
   -d '{"name":"bench","userId":"bench","scopes":["proxy"]}' | json '["token"]')
 

@@ -62,7 +62,7 @@ internal static class RunsApi
         RunRules.ValidateInput(request.Input);
         var model = (await caller.Workspace.GetAsync()).Model;
         var estimate = RunCost.EstimateFirstCall(model, request.Input);
-        return TypedResults.Ok(new RunEstimate(estimate.Micros, model.Model, estimate.PromptTokens, model.MaxOutputTokens));
+        return TypedResults.Ok(new RunEstimate(estimate.Micros, model.CatalogId, estimate.PromptTokens, model.MaxOutputTokens));
     }
 
     public static async Task<Created<StartRunResponse>> StartAsync(StartRunRequest request, CallerWorkspace caller)

@@ -104,6 +104,7 @@ internal static class PlatformHostingExtensions
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOperatorApi();
+        app.MapModelCatalogApi();
         app.MapWorkspaceApi();
         app.MapInvitationsApi();
         app.MapAuditApi();

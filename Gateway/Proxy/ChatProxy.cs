@@ -54,15 +54,16 @@ internal sealed class ChatProxy(
             return;
         }
 
-        if (request.Model != model.Model)
+        // Clients name the catalogue id (what GET /v1/models lists); the upstream name is what the provider gets.
+        if (request.Model != model.CatalogId)
         {
-            await RejectAsync(context, new ProxyRejection(StatusCodes.Status404NotFound, OpenAiError.InvalidRequest, $"The model '{request.Model}' does not exist in this workspace; GET /v1/models lists its models.", "model", "model_not_found"));
+            await RejectAsync(context, new ProxyRejection(StatusCodes.Status404NotFound, OpenAiError.InvalidRequest, $"The model '{request.Model}' is not this workspace's model ('{model.CatalogId}'); an admin chooses another from GET /v1/models with PATCH /api/workspace {{\"model\":{{\"catalogId\":…}}}}.", "model", "model_not_found"));
             return;
         }
 
         if (request.MaxOutputTokens > model.MaxOutputTokens)
         {
-            await RejectAsync(context, ProxyRejection.Invalid($"This workspace allows at most {model.MaxOutputTokens} output tokens per call with '{model.Model}'.", "max_tokens"));
+            await RejectAsync(context, ProxyRejection.Invalid($"This workspace allows at most {model.MaxOutputTokens} output tokens per call with '{model.CatalogId}'.", "max_tokens"));
             return;
         }
 
@@ -108,7 +109,7 @@ internal sealed class ChatProxy(
             }
             else
             {
-                await ForwardAsync(context, call, UpstreamBody.Prepare(request, model.MaxOutputTokens));
+                await ForwardAsync(context, call, UpstreamBody.Prepare(request, model.MaxOutputTokens, model.Model));
             }
         }
         catch when (!call.Finished)

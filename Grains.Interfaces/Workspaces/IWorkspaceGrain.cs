@@ -18,6 +18,10 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ProxySettings> GetProxySettingsAsync();
 
+    /// <summary>The operator's catalogue entries this workspace may use, ordered by id (what <c>/v1/models</c> lists).</summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<Models.CatalogEntry>> GetModelsAsync();
+
     /// <summary>Applies a partial update as <paramref name="actor"/>; policy changes bump the policy version.</summary>
     Task<WorkspaceView> UpdateAsync(WorkspacePatch patch, string actor);
 

@@ -8,7 +8,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="FourEyes">Tool classes whose approver must differ from the requester.</param>
 /// <param name="WebhookAllowlist">Absolute http(s) URLs webhooks may reach.</param>
 /// <param name="ApprovalExpiry">Between 1 minute and 30 days.</param>
-/// <param name="Model">New model settings.</param>
+/// <param name="Model">A catalogue entry to use and optionally a lower output limit; never a price.</param>
 /// <param name="AuditProxyContent">Whether proxy calls keep a sealed copy of the prompt in the audit log.</param>
 /// <param name="Egress">Block, redact or allow personal data (email, phone, card numbers) leaving the workspace.</param>
 public sealed record WorkspacePatch(
@@ -17,6 +17,6 @@ public sealed record WorkspacePatch(
     ImmutableSortedSet<ToolClass>? FourEyes = null,
     ImmutableArray<string>? WebhookAllowlist = null,
     TimeSpan? ApprovalExpiry = null,
-    ModelSettings? Model = null,
+    WorkspaceModelPatch? Model = null,
     bool? AuditProxyContent = null,
     EgressPolicy? Egress = null);

@@ -8,7 +8,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="Members">Its members, ordered by user id.</param>
 /// <param name="Policy">Its policy.</param>
-/// <param name="Model">Its model settings.</param>
+/// <param name="Model">Its model as resolved from the operator's catalogue now: the chosen entry's id, provider and prices, and its output limit.</param>
 public sealed record WorkspaceView(
     string WorkspaceId,
     string Name,

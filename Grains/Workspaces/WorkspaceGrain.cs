@@ -6,9 +6,11 @@ using Platform.Grains.Audit;
 using Platform.Grains.Egress;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Connectors;
+using Platform.Grains.Interfaces.Models;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Models;
 
 namespace Platform.Grains.Workspaces;
 
@@ -18,24 +20,32 @@ namespace Platform.Grains.Workspaces;
 /// </summary>
 public sealed partial class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
+    ModelCatalogCache catalog,
     TimeProvider time,
     IOptions<EgressOptions> egress,
     IOptions<InvitationOptions> invitationOptions,
     ILogger<WorkspaceGrain> logger) : Grain, IWorkspaceGrain
 {
-    // The proxy reads these on every call; one immutable copy is shared until the workspace changes.
-    private ProxySettings? _proxySettings;
+    // The proxy reads these on every call; one immutable copy is shared until the workspace or the catalogue changes.
+    private ResolvedProxySettings? _proxySettings;
 
     private WorkspaceState State => workspace.State;
 
     private IWorkspaceRegistryGrain Registry => GrainFactory.GetGrain<IWorkspaceRegistryGrain>(WorkspaceRegistryGrain.Key);
 
     /// <summary>
-    /// Mends the registry after a crash between a change and its registration (and lists workspaces created before the
-    /// registry existed). A registry failure must not keep the workspace from activating: it is logged and retried here next time.
+    /// Wakes the operator's catalogue (prices come from it: the first workspace of the process makes it publish its
+    /// entries to the cache every workspace reads from then on), and mends the registry after a crash between a change
+    /// and its registration (and lists workspaces created before the registry existed). A registry failure must not keep
+    /// the workspace from activating: it is logged and retried here next time.
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (catalog.Current is null)
+        {
+            await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).GetAsync();
+        }
+
         if (!State.Created)
         {
             return;
@@ -83,7 +93,22 @@ public sealed partial class WorkspaceGrain(
     public Task<ProxySettings> GetProxySettingsAsync()
     {
         EnsureLive();
-        return Task.FromResult(_proxySettings ??= new ProxySettings(State.Model, State.Policy.AuditProxyContent, State.CreatedAt, State.Policy.EffectiveEgress));
+        var snapshot = Catalog;
+        var cached = _proxySettings;
+        if (cached is null || cached.CatalogVersion != snapshot.Version)
+        {
+            // An operator's price change bumps the version: the next call resolves again and pays the new price.
+            cached = new ResolvedProxySettings(snapshot.Version, new ProxySettings(snapshot.Resolve(PrimaryKey, State.ModelChoice), State.Policy.AuditProxyContent, State.CreatedAt, State.Policy.EffectiveEgress));
+            _proxySettings = cached;
+        }
+
+        return Task.FromResult(cached.Settings);
+    }
+
+    public Task<ImmutableArray<CatalogEntry>> GetModelsAsync()
+    {
+        EnsureLive();
+        return Task.FromResult(Catalog.For(PrimaryKey));
     }
 
     public async Task<WorkspaceView> UpdateAsync(WorkspacePatch patch, string actor)
@@ -95,6 +120,20 @@ public sealed partial class WorkspaceGrain(
         {
             // Refused now rather than after a human approved a post that the guarded client would then refuse.
             Platform.Grains.Tools.WebhookAllowlist.EnsureReachable(allowlist, egress.Value);
+        }
+
+        // First, before anything changes: a refused model choice leaves the whole patch unapplied.
+        ModelChoice? choice = null;
+        if (patch.Model is { } model)
+        {
+            // The catalogue checks the entry admits this workspace and the limit is within the entry's, and records the
+            // use, so the operator cannot remove the entry under the workspace.
+            var current = State.ModelChoice ?? new ModelChoice(CatalogEntry.DefaultId);
+            choice = model.CatalogId is { } catalogId && catalogId != current.CatalogId
+                ? new ModelChoice(catalogId, model.MaxOutputTokens)
+                : current with { MaxOutputTokens = model.MaxOutputTokens ?? (model.CatalogId is null ? current.MaxOutputTokens : null) };
+            var entry = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).UseAsync(PrimaryKey, choice);
+            choice = choice with { MaxOutputTokens = choice.MaxOutputTokens == entry.MaxOutputTokens ? null : choice.MaxOutputTokens };
         }
 
         var changed = new List<string>();
@@ -120,9 +159,10 @@ public sealed partial class WorkspaceGrain(
             changed.Add("policy");
         }
 
-        if (patch.Model is { } model && model != State.Model)
+        if (choice is not null && (choice != (State.ModelChoice ?? new ModelChoice(CatalogEntry.DefaultId)) || State.Model is not null))
         {
-            State.Model = model;
+            State.ModelChoice = choice;
+            State.Model = null;
             changed.Add("model");
         }
 
@@ -306,6 +346,7 @@ public sealed partial class WorkspaceGrain(
 
         await workspace.WriteStateAsync();
         await AuditAsync("workspace.deleted", Actor(actor), "Workspace deleted; every key revoked and the data key destroyed", ("actor_key_id", actor.KeyId));
+        await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).ReleaseAsync(PrimaryKey);
 
         // Secret values go first (from storage and from the secrets grain's memory); then crypto-shredding: without its
         // data key, every sealed field of the workspace (runs, notes, any copy of a secret) is unreadable.
@@ -373,7 +414,10 @@ public sealed partial class WorkspaceGrain(
         State.CreatedAt,
         State.Members.Values.OrderBy(m => m.UserId, StringComparer.Ordinal).ToImmutableArray(),
         State.Policy,
-        State.Model);
+        Catalog.Resolve(PrimaryKey, State.ModelChoice));
+
+    // Loaded at activation (OnActivateAsync); the catalogue grain keeps it current.
+    private ModelCatalogSnapshot Catalog => catalog.Current ?? throw new InvalidOperationException("The model catalogue was not loaded.");
 
     private static bool PolicyEquals(WorkspacePolicy a, WorkspacePolicy b) =>
         a.ApprovalRequired.SetEquals(b.ApprovalRequired)

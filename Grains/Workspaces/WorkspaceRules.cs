@@ -67,28 +67,60 @@ public static class WorkspaceRules
         }
     }
 
-    public static void Validate(ModelSettings model)
+    /// <summary>
+    /// A workspace chooses a catalogue entry and may lower its output limit; anything that would set a price, a provider
+    /// or where the operator's key goes is refused, with what is accepted instead.
+    /// </summary>
+    public static void Validate(WorkspaceModelPatch model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.Provider is not ("local" or "openai"))
+        var refused = new List<string>();
+        if (model.Provider is not null)
         {
-            throw new ArgumentException("model.provider must be 'local' or 'openai'.", nameof(model));
+            refused.Add("provider");
         }
 
-        ValidateText(model.Model, "model.model", 100);
-        if (model.Provider == "openai" && (model.BaseUrl is null || !Uri.TryCreate(model.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        if (model.Model is not null)
         {
-            throw new ArgumentException("model.baseUrl must be an absolute http(s) URL for provider 'openai'.", nameof(model));
+            refused.Add("model");
         }
 
-        if (model.InputPricePer1kTokens < 0 || model.OutputPricePer1kTokens < 0 || model.InputPricePer1kTokens > 100_000_000 || model.OutputPricePer1kTokens > 100_000_000)
+        if (model.BaseUrl is not null)
         {
-            throw new ArgumentException("model prices must be between 0 and 100,000,000 micro-dollars per 1,000 tokens.", nameof(model));
+            refused.Add("baseUrl");
         }
 
-        if (model.MaxOutputTokens is < 1 or > 1_000_000)
+        if (model.InputPricePer1kTokens is not null)
         {
-            throw new ArgumentException("model.maxOutputTokens must be between 1 and 1,000,000.", nameof(model));
+            refused.Add("inputPricePer1kTokens");
+        }
+
+        if (model.OutputPricePer1kTokens is not null)
+        {
+            refused.Add("outputPricePer1kTokens");
+        }
+
+        if (refused.Count > 0)
+        {
+            throw new ArgumentException(
+                $"model: {string.Join(", ", refused)} cannot be set by a workspace: prices, providers and base URLs are the operator's, set in the model catalogue. "
+                + "A workspace sends model.catalogId (one of GET /v1/models) and optionally a lower model.maxOutputTokens; nothing else.",
+                nameof(model));
+        }
+
+        if (model.CatalogId is null && model.MaxOutputTokens is null)
+        {
+            throw new ArgumentException("model: send catalogId (one of GET /v1/models), maxOutputTokens (a lower limit per call), or both.", nameof(model));
+        }
+
+        if (model.CatalogId is not null)
+        {
+            ValidateText(model.CatalogId, "model.catalogId", 64);
+        }
+
+        if (model.MaxOutputTokens is < 1)
+        {
+            throw new ArgumentException("model.maxOutputTokens must be at least 1 (and at most the catalogue entry's limit).", nameof(model));
         }
     }
 

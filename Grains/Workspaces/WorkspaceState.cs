@@ -1,3 +1,4 @@
+using Platform.Grains.Interfaces.Models;
 using Platform.Grains.Interfaces.Workspaces;
 
 namespace Platform.Grains.Workspaces;
@@ -17,7 +18,15 @@ public sealed class WorkspaceState
 
     public WorkspacePolicy Policy { get; set; } = WorkspacePolicy.Default;
 
-    public ModelSettings Model { get; set; } = ModelSettings.Default;
+    /// <summary>
+    /// The model settings a workspace stored before the operator's catalogue, prices included. Read only so such a
+    /// workspace loads; its calls run on the default catalogue entry (the one those settings held unless changed), and
+    /// the value is dropped at the workspace's next model choice. Never a source of prices.
+    /// </summary>
+    public ModelSettings? Model { get; set; }
+
+    /// <summary>The catalogue entry the workspace chose; none means the default entry.</summary>
+    public ModelChoice? ModelChoice { get; set; }
 
     public Dictionary<string, StoredApiKey> Keys { get; set; } = new(StringComparer.Ordinal);
 

@@ -42,12 +42,15 @@ public sealed record IsolatedWorkspace(
         "connectorId" => [ConnectorId],
         "workspaceId" => [WorkspaceId],
         "invitationId" => [InvitationId],
+
+        // A model id (GET /v1/models/{id}): an id of another workspace names no model of this one.
+        "id" => [RunId],
         _ => null,
     };
 
-    /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
     /// <summary>What the operator must never see of this workspace: everything but its id and name (its content).</summary>
     public IReadOnlyList<string> Content => [OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretName, SecretValue, ConnectorId, InvitationId];
 
+    /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
     public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue, ConnectorId, InvitationId];
 }

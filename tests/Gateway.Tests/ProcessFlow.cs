@@ -38,7 +38,10 @@ internal static class ProcessFlow
         (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 5_000_000 }, Ct)).EnsureSuccessStatusCode();
         if (model is not null)
         {
-            (await owner.PatchAsJsonAsync("/api/workspace", new { model }, Ct)).EnsureSuccessStatusCode();
+            // Prices are the operator's: the operator puts the entry into the catalogue, the workspace chooses it.
+            var modelId = $"fake-model-{created.GetProperty("workspaceId").GetString()}";
+            await ReadAsync(await op.PutAsJsonAsync($"/api/catalog/models/{modelId}", model, Ct));
+            await ReadAsync(await owner.PatchAsJsonAsync("/api/workspace", new { model = new { catalogId = modelId } }, Ct));
         }
 
         using var anonymous = gateway.Client();
@@ -46,7 +49,7 @@ internal static class ProcessFlow
         return (ownerKey, approver);
     }
 
-    /// <summary>The model settings for the <c>openai</c> provider pointing at <paramref name="fake"/>.</summary>
+    /// <summary>A catalogue entry for the <c>openai</c> provider pointing at <paramref name="fake"/>.</summary>
     public static object OpenAiModel(FakeOpenAiServer fake) => new
     {
         provider = "openai",

@@ -55,27 +55,41 @@ public abstract class ProxyFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A workspace whose provider is <paramref name="upstream"/> (model <c>gpt-test</c>: 1,000 µ$ per 1k prompt tokens,
-    /// 2,000 per 1k completion tokens, at most 100 output tokens), with <paramref name="capMicros"/> and a proxy key.
+    /// A workspace whose provider is <paramref name="upstream"/>, with <paramref name="capMicros"/> and a proxy key. Its
+    /// model is a catalogue entry of its own (id <c>gpt-test-</c> and the workspace id spelt in letters, upstream model <c>gpt-test</c>: 1,000 µ$
+    /// per 1k prompt tokens, 2,000 per 1k completion tokens, at most 100 output tokens), put by the operator.
     /// </summary>
     public async Task<ProxyWorkspace> CreateWorkspaceAsync(Uri upstream, long capMicros = 10_000_000, bool auditContent = false)
     {
         using var operatorClient = Client(ApiFixture.OperatorKey);
         var created = await ReadAsync(await operatorClient.PostAsJsonAsync("/api/workspaces", new { name = "Proxy", ownerUserId = "olive@acme.test", ownerDisplayName = "Olive" }));
+        var workspaceId = created.GetProperty("workspaceId").GetString()!;
+        // Unique per workspace, with the id's digits spelt as letters: a run of digits in the body could read as a card number to the egress check.
+        var modelId = $"{ProxyWorkspace.Model}-{string.Concat(workspaceId.Select(static c => char.IsAsciiDigit(c) ? (char)('g' + (c - '0')) : c))}";
+        await ReadAsync(await operatorClient.PutAsJsonAsync($"/api/catalog/models/{modelId}", new
+        {
+            provider = "openai",
+            model = ProxyWorkspace.Model,
+            baseUrl = upstream.AbsoluteUri,
+            inputPricePer1kTokens = 1_000,
+            outputPricePer1kTokens = 2_000,
+            maxOutputTokens = 100,
+            workspaces = new[] { workspaceId },
+        }));
         var owner = Client(created.GetProperty("ownerKey").GetString());
         await ReadAsync(await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = capMicros }));
         await ReadAsync(await owner.PatchAsJsonAsync("/api/workspace", new
         {
             auditProxyContent = auditContent,
-            model = new { provider = "openai", model = ProxyWorkspace.Model, baseUrl = upstream.AbsoluteUri, inputPricePer1kTokens = 1_000, outputPricePer1kTokens = 2_000, maxOutputTokens = 100 },
+            model = new { catalogId = modelId },
         }));
         var key = await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "app", userId = "olive@acme.test", scopes = new[] { "proxy" } }));
 
         // The data key exists from the workspace's first encryption (a run, a note); egress tests need it to exist.
         var keys = Gateway.Services.GetRequiredService<Platform.Silo.IGrainFactory>();
-        await keys.GetGrain<Platform.Grains.Interfaces.Security.IWorkspaceKeyGrain>(created.GetProperty("workspaceId").GetString()!)
+        await keys.GetGrain<Platform.Grains.Interfaces.Security.IWorkspaceKeyGrain>(workspaceId)
             .EncryptAsync(new Platform.Grains.Interfaces.Security.EncryptRequest("test.warm", [1]));
-        return new ProxyWorkspace(this, created.GetProperty("workspaceId").GetString()!, owner, key.GetProperty("token").GetString()!, created.GetProperty("ownerKey").GetString()!);
+        return new ProxyWorkspace(this, workspaceId, owner, key.GetProperty("token").GetString()!, created.GetProperty("ownerKey").GetString()!, modelId);
     }
 
     public virtual async ValueTask DisposeAsync()

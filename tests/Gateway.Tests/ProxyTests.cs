@@ -101,7 +101,7 @@ public abstract class ProxyTests(ProxyFixture proxy)
         upstream.EnqueueText("pong", promptTokens: 9, completionTokens: 2);
         using var client = proxy.Client(workspace.ProxyKey);
 
-        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent("""{"model":"gpt-test","messages":[{"role":"user","content":"ping"}],"stream":true}""", Encoding.UTF8, "application/json"), Ct);
+        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent(workspace.WithModel("""{"model":"gpt-test","messages":[{"role":"user","content":"ping"}],"stream":true}"""), Encoding.UTF8, "application/json"), Ct);
         var events = (await response.Content.ReadAsStringAsync(Ct)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -125,7 +125,7 @@ public abstract class ProxyTests(ProxyFixture proxy)
         var workspace = await proxy.CreateWorkspaceAsync(new Uri(upstream.Address, "v1"));
         using var client = proxy.Client(workspace.ProxyKey);
 
-        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"stream":true}""", Encoding.UTF8, "application/json"), Ct);
+        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent(workspace.WithModel("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"stream":true}"""), Encoding.UTF8, "application/json"), Ct);
         var events = (await response.Content.ReadAsStringAsync(Ct)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal([": keep-alive", $"data: {Chunk}", "data: [DONE]"], events);
@@ -140,7 +140,7 @@ public abstract class ProxyTests(ProxyFixture proxy)
         var reply = upstream.EnqueueText(new string('w', 400), promptTokens: 9, completionTokens: 100, stallAfterChunks: 6);
         using var client = proxy.Client(workspace.ProxyKey);
 
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent("""{"model":"gpt-test","messages":[{"role":"user","content":"long"}],"stream":true}""", Encoding.UTF8, "application/json") })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(workspace.WithModel("""{"model":"gpt-test","messages":[{"role":"user","content":"long"}],"stream":true}"""), Encoding.UTF8, "application/json") })
         using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct))
         {
             await reply.Stalled.WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -409,7 +409,7 @@ public abstract class ProxyTests(ProxyFixture proxy)
         // JSON escapes must not hide it: the same base64 with every character written as \u00XX.
         var escaped = string.Concat(Convert.ToBase64String(ProxyFixture.DataKey).Select(c => $"\\u{(int)c:x4}"));
         using var raw = proxy.Client(workspace.ProxyKey);
-        var response = await raw.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent($$"""{"model":"gpt-test","messages":[{"role":"user","content":"{{escaped}}"}]}""", Encoding.UTF8, "application/json"), Ct);
+        var response = await raw.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent(workspace.WithModel($$"""{"model":"gpt-test","messages":[{"role":"user","content":"{{escaped}}"}]}"""), Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
         Assert.Empty(upstream.Requests);
@@ -435,30 +435,38 @@ public abstract class ProxyTests(ProxyFixture proxy)
     }
 
     [Fact]
-    public async Task A_workspace_pointing_its_provider_at_a_server_the_operator_did_not_list_never_gets_the_operators_key_sent_there()
+    public async Task A_catalogue_entry_pointing_at_a_server_the_operator_did_not_list_is_refused_when_it_is_put_so_no_workspace_can_choose_it()
     {
-        var workspace = await proxy.CreateWorkspaceAsync(new Uri("http://127.0.0.2:9/v1"));
+        using var operatorClient = proxy.Client(ApiFixture.OperatorKey);
 
-        var refused = await Assert.ThrowsAsync<ClientResultException>(() => workspace.Chat().CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct));
+        var refused = await operatorClient.PutAsJsonAsync("/api/catalog/models/elsewhere", new { provider = "openai", model = "gpt-test", baseUrl = "http://127.0.0.2:9/v1", inputPricePer1kTokens = 1, outputPricePer1kTokens = 1, maxOutputTokens = 10 }, Ct);
 
-        Assert.Equal(403, refused.Status);
-        Assert.Equal("provider_not_allowed", JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Equal(0, (await workspace.BudgetAsync()).GetProperty("reservedMicros").GetInt64());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString();
+        Assert.Contains("Platform:Models:OpenAI:AllowedBaseUrls", detail, StringComparison.Ordinal);
+        Assert.Contains("http://127.0.0.2:9/v1", detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync(new Uri("/api/catalog/models/elsewhere", UriKind.Relative), Ct)).StatusCode);
     }
 
     [Fact]
-    public async Task The_models_list_names_the_workspaces_model_in_OpenAIs_shape()
+    public async Task The_models_list_names_the_catalogue_entries_the_workspace_may_use_in_OpenAIs_shape()
     {
         await using var upstream = await FakeOpenAiServer.StartAsync();
         var workspace = await proxy.CreateWorkspaceAsync(upstream.BaseUrl);
+        var other = await proxy.CreateWorkspaceAsync(upstream.BaseUrl);
         using var client = proxy.Client(workspace.ProxyKey);
 
         var models = await client.GetFromJsonAsync<JsonElement>("v1/models", Ct);
 
         Assert.Equal("list", models.GetProperty("object").GetString());
-        var model = Assert.Single(models.GetProperty("data").EnumerateArray());
-        Assert.Equal(ProxyWorkspace.Model, model.GetProperty("id").GetString());
+        var ids = models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToArray();
+        Assert.Contains(workspace.ModelId, ids);
+        Assert.Contains("local-rules-1", ids);
+        Assert.DoesNotContain(other.ModelId, ids);
+        var model = models.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == workspace.ModelId);
         Assert.Equal("model", model.GetProperty("object").GetString());
+        Assert.Equal("openai", model.GetProperty("owned_by").GetString());
+        Assert.True(model.GetProperty("created").GetInt64() > 0);
     }
 
     [Theory]
@@ -478,7 +486,7 @@ public abstract class ProxyTests(ProxyFixture proxy)
         var workspace = await proxy.CreateWorkspaceAsync(upstream.BaseUrl);
         using var client = proxy.Client(workspace.ProxyKey);
 
-        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent(workspace.WithModel(body), Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(status, (int)response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error");
@@ -512,7 +520,7 @@ public abstract class ProxyTests(ProxyFixture proxy)
         await using var upstream = await FakeOpenAiServer.StartAsync();
         var workspace = await proxy.CreateWorkspaceAsync(upstream.BaseUrl);
         using var client = proxy.Client(workspace.ProxyKey);
-        var huge = $$"""{"model":"gpt-test","messages":[{"role":"user","content":"{{new string('x', 1_100_000)}}"}]}""";
+        var huge = workspace.WithModel($$"""{"model":"gpt-test","messages":[{"role":"user","content":"{{new string('x', 1_100_000)}}"}]}""");
 
         var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent(huge, Encoding.UTF8, "application/json"), Ct);
 

@@ -57,9 +57,23 @@ public sealed class ProxyWireTests
         var json = """{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true},"max_tokens":9}""";
         var request = ChatRequestParser.Parse(Encoding.UTF8.GetBytes(json), out _)!;
 
-        Assert.Equal(json, Encoding.UTF8.GetString(UpstreamBody.Prepare(request, 512).Span));
+        Assert.Equal(json, Encoding.UTF8.GetString(UpstreamBody.Prepare(request, 512, "m").Span));
         Assert.True(request.ClientWantsUsage);
         Assert.Equal(9, request.MaxOutputTokens);
+    }
+
+    [Fact]
+    public void A_catalogue_id_other_than_the_upstream_name_is_forwarded_as_the_upstream_name_and_nothing_else_changes()
+    {
+        var request = ChatRequestParser.Parse(Encoding.UTF8.GetBytes("""{"model":"cheap-chat","messages":[{"role":"user","content":"hi"}],"max_tokens":9,"temperature":0.5}"""), out _)!;
+
+        var sent = JsonDocument.Parse(UpstreamBody.Prepare(request, 512, "gpt-4o-mini")).RootElement;
+
+        Assert.Equal("gpt-4o-mini", sent.GetProperty("model").GetString());
+        Assert.Equal(9, sent.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(0.5, sent.GetProperty("temperature").GetDouble());
+        Assert.Equal("hi", sent.GetProperty("messages")[0].GetProperty("content").GetString());
+        Assert.False(sent.TryGetProperty("max_completion_tokens", out _));
     }
 
     [Fact]
@@ -94,6 +108,6 @@ public sealed class ProxyWireTests
     {
         var request = ChatRequestParser.Parse(Encoding.UTF8.GetBytes(json), out var rejection);
         Assert.Null(rejection);
-        return JsonDocument.Parse(UpstreamBody.Prepare(request!, cap)).RootElement.Clone();
+        return JsonDocument.Parse(UpstreamBody.Prepare(request!, cap, "m")).RootElement.Clone();
     }
 }

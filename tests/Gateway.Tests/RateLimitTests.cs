@@ -56,7 +56,8 @@ public sealed class RateLimitTests : IDisposable
         using var owner = gateway.CreateClient();
         owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", a!.OwnerKey);
         (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 1_000_000 }, ct)).EnsureSuccessStatusCode();
-        (await owner.PatchAsJsonAsync("/api/workspace", new { model = new { provider = "openai", model = "m", baseUrl = upstream.BaseUrl.AbsoluteUri, inputPricePer1kTokens = 1, outputPricePer1kTokens = 1, maxOutputTokens = 10 } }, ct)).EnsureSuccessStatusCode();
+        (await op.PutAsJsonAsync("/api/catalog/models/m", new { provider = "openai", model = "m", baseUrl = upstream.BaseUrl.AbsoluteUri, inputPricePer1kTokens = 1, outputPricePer1kTokens = 1, maxOutputTokens = 10 }, ct)).EnsureSuccessStatusCode();
+        (await owner.PatchAsJsonAsync("/api/workspace", new { model = new { catalogId = "m" } }, ct)).EnsureSuccessStatusCode();
         var key = await (await owner.PostAsJsonAsync("/api/keys", new { name = "app", userId = "a", scopes = new[] { "proxy" } }, ct)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct);
         using var app = gateway.CreateClient();
         app.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.GetProperty("token").GetString());

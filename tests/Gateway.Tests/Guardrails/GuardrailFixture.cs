@@ -59,6 +59,14 @@ public sealed class GuardrailFixture : IAsyncLifetime
             ["Platform:Invitations:RedeemAttemptsPerMinute"] = "100000",
             ["Platform:Models:OpenAI:ApiKey"] = "sk-guardrail-tests",
             ["Platform:Models:OpenAI:AllowedBaseUrls:0"] = "http://127.0.0.1/",
+            // The scripted model, as the operator's catalogue offers it to every workspace.
+            ["Platform:Models:Catalog:0:Id"] = "fake-model",
+            ["Platform:Models:Catalog:0:Provider"] = "openai",
+            ["Platform:Models:Catalog:0:Model"] = "fake-model",
+            ["Platform:Models:Catalog:0:BaseUrl"] = Model.BaseUrl.ToString(),
+            ["Platform:Models:Catalog:0:InputPricePer1kTokens"] = "1000",
+            ["Platform:Models:Catalog:0:OutputPricePer1kTokens"] = "2000",
+            ["Platform:Models:Catalog:0:MaxOutputTokens"] = "256",
             // Only the tenant-facing receiver: the Slack and GitHub clients may reach their configured APIs on their own.
             ["Platform:Egress:PrivateNetworkAllowlist:0"] = HostPort(Outside.Address),
         };
@@ -104,7 +112,7 @@ public sealed class GuardrailFixture : IAsyncLifetime
         await ReadAsync(await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 50_000_000 }));
         await ReadAsync(await owner.PatchAsJsonAsync("/api/workspace", new
         {
-            model = new { provider = "openai", model = "fake-model", baseUrl = Model.BaseUrl.ToString(), inputPricePer1kTokens = 1_000, outputPricePer1kTokens = 2_000, maxOutputTokens = 256 },
+            model = new { catalogId = "fake-model" },
         }));
         using var anonymous = Client();
         var approver = await Invitations.JoinAsync(owner, anonymous, "alice@acme.test", ["approver", "member"], ["approver"], TestContext.Current.CancellationToken);

@@ -5,6 +5,7 @@ using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
 using Platform.Grains.Interfaces.Egress;
+using Platform.Grains.Interfaces.Models;
 using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
@@ -141,8 +142,8 @@ public abstract class AgentRunGrainTests : IDisposable
 
         await using var silo = await StartAsync(await StoreAsync());
         var workspace = await WorkspaceAsync(silo);
-        await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).UpdateAsync(
-            new WorkspacePatch(Model: new ModelSettings("openai", "loop-model", model.BaseUrl.ToString(), 1_000, 2_000, 64)), "test");
+        await silo.Grains.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).PutAsync(new CatalogEntry("loop-model", "openai", "loop-model", model.BaseUrl.ToString(), 1_000, 2_000, 64), "operator");
+        await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).UpdateAsync(new WorkspacePatch(Model: new WorkspaceModelPatch("loop-model")), "test");
         var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
 
         await silo.Grains.GetGrain<IAgentRunGrain>(runKey).StartAsync(new StartRun("keep reading my notes", Owner, null));

@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using Platform.Grains.Interfaces.Models;
+
+namespace Platform.Grains.Models;
+
+/// <summary>
+/// The catalogue grain's entries, shared with every workspace grain of this process, so the OpenAI-compatible endpoint's
+/// hot path reads prices with no grain call: a workspace compares <see cref="ModelCatalogSnapshot.Version"/> with the one
+/// it resolved its settings at. Only the catalogue grain publishes, after every change and on activation; the platform
+/// runs one silo per store (see the README), so this process's catalogue grain is the only one.
+/// </summary>
+public sealed class ModelCatalogCache
+{
+    private readonly Lock _gate = new();
+    private long _version;
+    private volatile ModelCatalogSnapshot? _current;
+
+    /// <summary>The newest catalogue, or <see langword="null"/> before the catalogue grain first activated.</summary>
+    public ModelCatalogSnapshot? Current => _current;
+
+    public ModelCatalogSnapshot Publish(ImmutableArray<CatalogEntry> entries)
+    {
+        lock (_gate)
+        {
+            var snapshot = new ModelCatalogSnapshot(++_version, entries);
+            _current = snapshot;
+            return snapshot;
+        }
+    }
+}

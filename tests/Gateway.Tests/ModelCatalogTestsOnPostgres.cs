@@ -1,0 +1,3 @@
+namespace Platform.Gateway.Tests;
+
+public sealed class ModelCatalogTestsOnPostgres(PostgresProxyFixture proxy) : ModelCatalogTests(proxy), IClassFixture<PostgresProxyFixture>;

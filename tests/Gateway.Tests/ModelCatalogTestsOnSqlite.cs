@@ -1,0 +1,3 @@
+namespace Platform.Gateway.Tests;
+
+public sealed class ModelCatalogTestsOnSqlite(SqliteProxyFixture proxy) : ModelCatalogTests(proxy), IClassFixture<SqliteProxyFixture>;
