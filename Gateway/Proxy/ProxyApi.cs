@@ -20,7 +20,8 @@ internal static class ProxyApi
         v1.MapPost("/chat/completions", static (HttpContext context, ChatProxy chat) => chat.HandleAsync(context))
             .WithName("CreateChatCompletion")
             .WithSummary("Creates a chat completion (OpenAI wire format, streaming or not) within the workspace's budget and policy.")
-            .Accepts<JsonElement>("application/json");
+            .Accepts<JsonElement>("application/json")
+            .AddEndpointFilter(OpenAiJsonBody.RequireAsync);
         v1.MapGet("/models", ListModelsAsync).WithName("ListModels").WithSummary("The workspace's models (OpenAI wire format).");
         return routes;
     }
