@@ -15,7 +15,7 @@ internal static partial class BadRequestErrors
     public static (int Status, string Detail) Describe(BadHttpRequestException exception, HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var bodyType = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        var bodyType = BodyShape.Endpoint(context)?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         var message = exception.Message;
         switch (exception.StatusCode)
         {

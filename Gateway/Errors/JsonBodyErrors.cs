@@ -15,7 +15,8 @@ internal static partial class JsonBodyErrors
         var field = WireNames.Field(exception.Path);
         if (NotConverted().Match(message) is { Success: true } conversion)
         {
-            var type = WireNames.Resolve(conversion.Groups["type"].Value);
+            // For a constructor parameter the serializer names the type holding it, not the field's: the path says which.
+            var type = (bodyType is null ? null : BodyShape.TypeAt(bodyType, exception.Path, options)) ?? WireNames.Resolve(conversion.Groups["type"].Value);
             if (field == "the body" && bodyType is not null)
             {
                 return $"The body must be {BodyShape.Describe(bodyType, options)}.";

@@ -12,9 +12,11 @@ internal static class WireNames
     /// <summary>A type named in a serializer message ("System.Int64", "System.Nullable`1[System.Int64]"), if loaded.</summary>
     public static Type? Resolve(string name)
     {
-        if (name.StartsWith("System.Nullable`1[", StringComparison.Ordinal) && name.EndsWith(']'))
+        // "System.Nullable`1[System.Int64]" or "System.Nullable`1[[System.Int64, System.Private.CoreLib, …]]".
+        const string NullablePrefix = "System.Nullable`1[";
+        if (name.StartsWith(NullablePrefix, StringComparison.Ordinal))
         {
-            name = name["System.Nullable`1[".Length..^1];
+            name = name[NullablePrefix.Length..].TrimStart('[').Split(',', ']')[0];
         }
 
         var generic = name.IndexOf('[', StringComparison.Ordinal);

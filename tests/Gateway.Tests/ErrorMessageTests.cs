@@ -19,7 +19,7 @@ public sealed class ErrorMessageTests(SqliteApiFixture api) : IClassFixture<Sqli
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var detail = await HttpProbe.ProblemDetailAsync(response);
         Assert.StartsWith("scopes[0]:", detail, StringComparison.Ordinal);
-        Assert.Contains("admin, member, approver, proxy", detail, StringComparison.Ordinal);
+        Assert.Contains("accepted values are admin, member, approver, partner, proxy.", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("Platform.", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
     }

@@ -24,10 +24,10 @@ internal static class HttpProbe
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             next(app);
-            app.Use((HttpContext context, RequestDelegate _) =>
+            app.Use((HttpContext context, RequestDelegate following) =>
                 context.Request.Path == FailingApiRoute || context.Request.Path == FailingV1Route
                     ? throw new InvalidOperationException("unexpected failure for the test")
-                    : Task.CompletedTask);
+                    : following(context));
         };
     }
 
