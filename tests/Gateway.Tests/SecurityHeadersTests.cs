@@ -34,7 +34,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
             (HttpMethod.Put, "/api/budget", "{\"monthlyCapMicros\":\"lots\"}", owner, HttpStatusCode.BadRequest),
             (HttpMethod.Get, "/api/no-such-route", null, owner, HttpStatusCode.NotFound),
             (HttpMethod.Get, "/no-such-route", null, null, HttpStatusCode.NotFound),
-            (HttpMethod.Delete, "/healthz", null, null, HttpStatusCode.MethodNotAllowed),
+            (HttpMethod.Delete, "/api/budget", null, owner, HttpStatusCode.MethodNotAllowed),
             (HttpMethod.Get, "/v1/models", null, proxy, HttpStatusCode.OK),
             (HttpMethod.Get, "/v1/models", null, null, HttpStatusCode.Unauthorized),
             (HttpMethod.Post, "/v1/responses", "{}", proxy, HttpStatusCode.NotFound),
