@@ -12,22 +12,15 @@ namespace Platform.Gateway.Errors;
 /// </summary>
 internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
+    /// <summary>
+    /// Whether <paramref name="exception"/> is an expected refusal (a 4xx): those are the caller's mistake, answered and
+    /// not logged with a stack trace. Everything else is the platform's failure and keeps its diagnostics.
+    /// </summary>
+    public static bool IsExpected(Exception exception, HttpContext context) => Classify(exception, context).Status is >= 400 and < 500;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, detail) = exception switch
-        {
-            BadHttpRequestException bad => (StatusCodes.Status400BadRequest, "Bad request", BadRequestDetail(bad)),
-            SecretDetectedException => (StatusCodes.Status400BadRequest, "Secret detected", exception.Message),
-            ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid request", StripParameterSuffix(argument)),
-            WorkspaceNotFoundException => (StatusCodes.Status404NotFound, "Not found", exception.Message),
-            WorkspaceConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
-            ApprovalConflictException => (StatusCodes.Status409Conflict, "Conflict", exception.Message),
-            ApprovalForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden", exception.Message),
-            WorkspaceForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden", exception.Message),
-            StorageUnavailableException or SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "Storage is unavailable; try again shortly."),
-            TimeoutException => (StatusCodes.Status504GatewayTimeout, "Timed out", "The request took too long."),
-            _ => (0, "", ""),
-        };
+        var (status, title, detail) = Classify(exception, httpContext);
         if (Proxy.OpenAiError.Applies(httpContext))
         {
             if (httpContext.RequestAborted.IsCancellationRequested)
@@ -65,10 +58,31 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         return await problems.TryWriteAsync(context);
     }
 
-    private static string BadRequestDetail(BadHttpRequestException exception) =>
-        exception.StatusCode == StatusCodes.Status413PayloadTooLarge
-            ? "The request body is too large."
-            : exception.InnerException is System.Text.Json.JsonException json ? $"The JSON body is not valid: {json.Message}" : exception.Message;
+    private static (int Status, string Title, string Detail) Classify(Exception exception, HttpContext context)
+    {
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                var (status, detail) = BadRequestErrors.Describe(bad, context);
+                return (status, status == StatusCodes.Status415UnsupportedMediaType ? "Unsupported media type" : "Bad request", detail);
+            case SecretDetectedException:
+                return (StatusCodes.Status400BadRequest, "Secret detected", exception.Message);
+            case ArgumentException argument:
+                return (StatusCodes.Status400BadRequest, "Invalid request", StripParameterSuffix(argument));
+            case WorkspaceNotFoundException:
+                return (StatusCodes.Status404NotFound, "Not found", exception.Message);
+            case WorkspaceConflictException or ApprovalConflictException:
+                return (StatusCodes.Status409Conflict, "Conflict", exception.Message);
+            case ApprovalForbiddenException or WorkspaceForbiddenException:
+                return (StatusCodes.Status403Forbidden, "Forbidden", exception.Message);
+            case StorageUnavailableException or SiloUnavailableException:
+                return (StatusCodes.Status503ServiceUnavailable, "Unavailable", "Storage is unavailable; try again shortly.");
+            case TimeoutException:
+                return (StatusCodes.Status504GatewayTimeout, "Timed out", "The request took too long.");
+            default:
+                return (0, "", "");
+        }
+    }
 
     private static string StripParameterSuffix(ArgumentException exception) =>
         exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : exception.Message;

@@ -41,14 +41,25 @@ internal static class PlatformHostingExtensions
         builder.Services.AddOptions<RunIndexOptions>().BindConfiguration(RunIndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
+        builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             // Unknown fields are refused rather than ignored: a typo in a policy field must not silently do nothing.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+
+            // As on /v1: with a key twice, the gateway and a later reader could each act on a different one.
+            options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+
+        // Binding failures throw in every environment (not only Development), so DomainExceptionHandler words them.
+        builder.Services.Configure<RouteHandlerOptions>(static options => options.ThrowOnBadRequest = true);
+
+        // A refusal is the caller's mistake, answered in full: no stack trace in the log for it. Failures keep theirs.
+        builder.Services.Configure<ExceptionHandlerOptions>(static options =>
+            options.SuppressDiagnosticsCallback = static diagnostics => DomainExceptionHandler.IsExpected(diagnostics.Exception, diagnostics.HttpContext));
         builder.Services.AddPlatformSecurity();
         builder.Services.AddModelProxy();
         builder.Services.AddInvitations();
@@ -84,7 +95,9 @@ internal static class PlatformHostingExtensions
                 });
             };
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(static options => options
+            .AddDocumentTransformer<BearerSecurityScheme>()
+            .AddOperationTransformer<BearerSecurityScheme>());
         builder.Services.AddHealthChecks()
             .AddCheck<GrainStorageHealthCheck>("grain-storage", HealthStatus.Unhealthy, ["ready"]);
         return builder;
@@ -92,16 +105,20 @@ internal static class PlatformHostingExtensions
 
     public static WebApplication MapPlatform(this WebApplication app)
     {
+        // Forwarded headers only from configured proxies (ForwardedHeadersSetup); with none, they are ignored.
+        app.UseForwardedHeaders();
+        app.UseMiddleware<ResponseHeadersMiddleware>();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusCodeResponses.WriteAsync);
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
 
         // Liveness: the process and its silo answer. Readiness: storage answers too.
-        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        // Probes are outside the rate limit: a flood of bad keys from the balancer's address must not make it look dead.
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).DisableRateLimiting();
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOperatorApi();
         app.MapModelCatalogApi();

@@ -96,6 +96,8 @@ internal sealed class ChatProxy(
         if (!reservation.Granted)
         {
             await audit.AppendDeferredAsync(ProxyAudit.BudgetRefused(actor, keyId, model.Model, reserved, reservation.Refusal!));
+            // A 429 is retried by OpenAI's SDKs unless told otherwise; retrying an exhausted budget only burns requests.
+            context.Response.Headers["x-should-retry"] = "false";
             await RejectAsync(context, new ProxyRejection(StatusCodes.Status429TooManyRequests, OpenAiError.BudgetExceeded, reservation.Refusal!));
             return;
         }

@@ -22,7 +22,8 @@ internal static class ProxyApi
         v1.MapPost("/chat/completions", static (HttpContext context, ChatProxy chat) => chat.HandleAsync(context))
             .WithName("CreateChatCompletion")
             .WithSummary("Creates a chat completion (OpenAI wire format, streaming or not) within the workspace's budget and policy.")
-            .Accepts<JsonElement>("application/json");
+            .Accepts<JsonElement>("application/json")
+            .AddEndpointFilter(OpenAiJsonBody.RequireAsync);
         v1.MapGet("/models", ListModelsAsync).WithName("ListModels").WithSummary("The operator's catalogue models this workspace may use (OpenAI wire format); an id is what a completion sends as model.");
         v1.MapGet("/models/{id}", GetModelAsync).WithName("GetModel").WithSummary("One catalogue model this workspace may use (OpenAI wire format), or 404 model_not_found.");
         return routes;

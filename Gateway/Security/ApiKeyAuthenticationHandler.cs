@@ -21,7 +21,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    /// <summary>The category of the one line a refused key writes (the base handler's own lines are kept at Warning).</summary>
+    public const string RefusalCategory = "Platform.Gateway.Security.KeyRefusals";
+
     private const string FailureItem = "platform:auth-failure";
+    private readonly ILogger _refusals = logger.CreateLogger(RefusalCategory);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,7 +38,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
-            return Fail("Use 'Authorization: Bearer <key>'.");
+            return Fail("Use 'Authorization: Bearer <key>'.", "(not a bearer key)");
         }
 
         var token = header["Bearer ".Length..].Trim();
@@ -44,13 +49,13 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (!ApiKeyToken.TryParse(token, out var workspaceId, out var keyId, out var secret))
         {
-            return Fail("The API key is not valid.");
+            return Fail("The API key is not valid.", token.StartsWith("op_", StringComparison.Ordinal) ? "(an operator key)" : "(not a platform key)");
         }
 
         var result = await grains.GetGrain<IWorkspaceGrain>(workspaceId).AuthenticateAsync(keyId, secret);
         if (result.Principal is not { } principal)
         {
-            return Fail(result.Failure ?? "The API key is not valid.");
+            return Fail(result.Failure ?? "The API key is not valid.", $"plat_{workspaceId}_{keyId}");
         }
 
         var claims = new List<Claim>
@@ -81,9 +86,12 @@ internal sealed class ApiKeyAuthenticationHandler(
             ? Proxy.OpenAiError.WriteAsync(Context, StatusCodes.Status403Forbidden, Proxy.OpenAiError.Permission, "This key lacks the 'proxy' scope the OpenAI-compatible endpoint needs.", code: "insufficient_scope")
             : WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This key lacks the scope or role this endpoint needs.");
 
-    private AuthenticateResult Fail(string reason)
+    /// <param name="reason">What the caller is told.</param>
+    /// <param name="publicId">What the key may be known by in logs: its <c>plat_&lt;workspace&gt;_&lt;key&gt;</c> part, never its secret.</param>
+    private AuthenticateResult Fail(string reason, string publicId)
     {
         Context.Items[FailureItem] = reason;
+        SecurityLog.KeyRefused(_refusals, publicId, Context.Connection.RemoteIpAddress?.ToString() ?? "(unknown)", reason);
         return AuthenticateResult.Fail(reason);
     }
 

@@ -13,16 +13,13 @@ internal sealed class OperatorKey
     private const string FileName = "operator.key";
     private readonly byte[] _hash;
 
-    public OperatorKey(IOptions<OperatorKeyOptions> options)
+    public OperatorKey(IOptions<OperatorKeyOptions> options, ILogger<OperatorKey> logger)
     {
+        // A configured key was validated at start (OperatorKeyOptionsValidator).
         var key = options.Value.OperatorKey;
         if (string.IsNullOrEmpty(key))
         {
-            key = LoadOrCreate(Path.GetFullPath(Path.Combine(options.Value.DataDirectory, FileName)));
-        }
-        else if (key.Length < 32)
-        {
-            throw new OptionsValidationException("Platform:OperatorKey", typeof(OperatorKeyOptions), ["Platform:OperatorKey must be at least 32 characters."]);
+            key = LoadOrCreate(Path.GetFullPath(Path.Combine(options.Value.DataDirectory, FileName)), logger);
         }
 
         _hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
@@ -31,7 +28,7 @@ internal sealed class OperatorKey
     public bool Matches(string presented) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _hash);
 
-    private static string LoadOrCreate(string path)
+    private static string LoadOrCreate(string path, ILogger logger)
     {
         if (File.Exists(path))
         {
@@ -43,7 +40,16 @@ internal sealed class OperatorKey
             return File.ReadAllText(path).Trim();
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var directory = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var key = "op_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -57,8 +63,8 @@ internal sealed class OperatorKey
             writer.Write(key);
         }
 
-        // Printed once, to the console only (not the log pipeline), so the person who started the platform can use it.
-        Console.Out.WriteLine($"Operator key (shown once, stored 0600 in {path}): {key}");
+        // Where it is, never what it is: stdout ends up in log collectors, and the file is readable only by its owner.
+        SecurityLog.OperatorKeyGenerated(logger, path);
         return key;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Platform.Grains.Interfaces.Workspaces;
 
 namespace Platform.Gateway.Security;
@@ -8,8 +9,10 @@ internal static class SecurityServiceCollectionExtensions
 {
     public static IServiceCollection AddPlatformSecurity(this IServiceCollection services)
     {
-        services.AddOptions<OperatorKeyOptions>().BindConfiguration("Platform");
+        services.AddOptions<OperatorKeyOptions>().BindConfiguration("Platform").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OperatorKeyOptions>, OperatorKeyOptionsValidator>();
         services.AddSingleton<OperatorKey>();
+        services.AddHostedService<OperatorKeyStartup>();
         services.AddHttpContextAccessor();
         services.AddScoped<CallerWorkspace>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

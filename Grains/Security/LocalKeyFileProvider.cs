@@ -238,7 +238,15 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, s_json);
         var directory = Path.GetDirectoryName(KeyFilePath)!;
-        Directory.CreateDirectory(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            // The data directory is the owner's alone, like the files in it.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var temp = Path.Combine(directory, $".{Path.GetFileName(KeyFilePath)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -117,8 +117,11 @@ internal sealed class SqliteDatabase : IDisposable
         var connection = new SqliteConnection(_connectionString);
         try
         {
-            var directory = Path.GetDirectoryName(DatabasePath);
-            if (!string.IsNullOrEmpty(directory))
+            if (!_initialized)
+            {
+                PrivateFiles.Prepare(DatabasePath);
+            }
+            else if (Path.GetDirectoryName(DatabasePath) is { Length: > 0 } directory)
             {
                 Directory.CreateDirectory(directory);
             }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Platform.Gateway.Tests;
 
@@ -78,6 +80,116 @@ public sealed class RateLimitTests : IDisposable
         Assert.Equal("rate_limit_exceeded", error.GetProperty("type").GetString());
         Assert.NotNull(limited[0].Headers.RetryAfter);
         Assert.Equal(responses.Count - limited.Count, upstream.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_flood_of_bad_keys_is_limited_but_cannot_make_the_health_probes_answer_429()
+    {
+        await using var gateway = Limited(burst: 3);
+        using var client = gateway.CreateClient();
+
+        var flood = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++)
+        {
+            flood.Add((await HttpProbe.SendAsync(client, HttpMethod.Get, "/api/workspace", bearer: $"plat_bad_{i}")).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, flood);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await HttpProbe.SendAsync(client, HttpMethod.Get, "/healthz")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await HttpProbe.SendAsync(client, HttpMethod.Get, "/readyz")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_configured_proxy_a_forged_X_Forwarded_For_does_not_buy_a_fresh_bucket()
+    {
+        await using var gateway = Limited(burst: 3, connectionAddress: "10.1.1.1");
+        using var client = gateway.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/workspace", UriKind.Relative));
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i}");
+            statuses.Add((await client.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task Behind_a_configured_proxy_each_forwarded_client_has_its_own_bucket()
+    {
+        await using var gateway = Limited(burst: 3, connectionAddress: "10.1.1.1", ("Platform:Gateway:KnownProxies:0", "10.1.1.1"));
+        using var client = gateway.CreateClient();
+
+        async Task<HttpStatusCode> FromAsync(string address)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/workspace", UriKind.Relative));
+            request.Headers.Add("X-Forwarded-For", address);
+            return (await client.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode;
+        }
+
+        var flood = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            flood.Add(await FromAsync("203.0.113.7"));
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, flood);
+        Assert.Equal(HttpStatusCode.Unauthorized, await FromAsync("203.0.113.8"));
+    }
+
+    [Fact]
+    public void A_known_proxy_that_is_not_an_address_stops_the_host_naming_the_setting()
+    {
+        using var gateway = Limited(burst: 3, connectionAddress: null, ("Platform:Gateway:KnownProxies:0", "proxy.internal"));
+
+        var exception = Assert.ThrowsAny<Exception>(() => gateway.CreateClient());
+
+        Assert.Contains("Platform:Gateway:KnownProxies:0 is 'proxy.internal', which is not an IP address", exception.ToString(), StringComparison.Ordinal);
+    }
+
+    private GatewayFactory Limited(int burst, string? connectionAddress = null, params (string Key, string Value)[] settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Silo:Sqlite:DataDirectory"] = _dataDirectory,
+            ["Platform:OperatorKey"] = ApiFixture.OperatorKey,
+            ["Platform:Gateway:RequestsPerSecondPerKey"] = "1",
+            ["Platform:Gateway:BurstPerKey"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return new GatewayFactory(all)
+        {
+            TestServices = services =>
+            {
+                if (connectionAddress is not null)
+                {
+                    services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new ConnectionAddress(System.Net.IPAddress.Parse(connectionAddress)));
+                }
+            },
+        };
+    }
+
+    /// <summary>The test server has no sockets: this gives every request the peer address a real connection would.</summary>
+    private sealed class ConnectionAddress(System.Net.IPAddress address) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use((Microsoft.AspNetCore.Http.HttpContext context, Microsoft.AspNetCore.Http.RequestDelegate following) =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return following(context);
+            });
+            next(app);
+        };
     }
 
     public void Dispose() => Directory.Delete(_dataDirectory, recursive: true);
