@@ -55,6 +55,12 @@ internal static class InvitationsApi
     {
         ArgumentNullException.ThrowIfNull(request);
         WorkspaceRules.ValidateKeyName(request.KeyName);
+        if (string.IsNullOrEmpty(request.Code))
+        {
+            // A missing code is a malformed request, not a guess: saying so reveals nothing about any invitation.
+            throw new ArgumentException("code is required: the one-time code (inv_…) the invitation answered.", nameof(request));
+        }
+
         if (!InvitationCode.TryParse(request.Code, out var workspaceId, out var invitationId, out var secret))
         {
             return Refused();

@@ -282,7 +282,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
         return workspace;
     }
 
-    private static string NewWorkspace() => $"ws-tools-{Guid.NewGuid():N}";
+    private static string NewWorkspace() => Platform.Grains.Workspaces.WorkspaceIds.NewWorkspaceId();
 
     /// <summary>A loopback port nothing listens on: bound for a moment to learn a free one, then closed.</summary>
     private static int ClosedPort()
