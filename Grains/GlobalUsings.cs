@@ -1,1 +1,4 @@
+global using Orleans;
+global using Orleans.Runtime;
 global using Platform.Silo;
+global using Orleans.Storage;

@@ -8,7 +8,6 @@ using Platform.Grains.Connectors;
 using Platform.Grains.Interfaces.Connectors;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Workspaces;
-using Platform.Silo;
 
 namespace Platform.Gateway.Apis;
 

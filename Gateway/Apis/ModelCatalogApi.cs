@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Gateway.Security;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Models;
-using Platform.Silo;
 
 namespace Platform.Gateway.Apis;
 

@@ -28,9 +28,10 @@ internal static class PlatformHostingExtensions
             builder.Configuration["Silo:Sqlite:DataDirectory"] = dataDirectory;
         }
 
-        builder.UseSilo(silo => silo
-            .AddGrains(typeof(GrainsAssembly).Assembly)
-            .UseConfiguredStorage(builder.Configuration));
+        // A co-hosted silo: the gateway's grain calls skip the network hop; with one node, membership is in memory.
+        builder.UseOrleans(silo => silo
+            .UseSingleNodeClustering(builder.Configuration)
+            .AddPlatformRuntime(builder.Configuration));
         builder.Services.AddPlatformGrains();
         builder.Services.AddWorkspaceEncryption(builder.Configuration);
         builder.Services.AddPlatformModelsAndTools(builder.Configuration);

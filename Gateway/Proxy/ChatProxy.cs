@@ -10,7 +10,6 @@ using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
-using Platform.Silo;
 
 namespace Platform.Gateway.Proxy;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Platform.Gateway.Security;
 using Platform.Grains.Interfaces.Models;
 using Platform.Grains.Interfaces.Workspaces;
-using Platform.Silo;
 
 namespace Platform.Gateway.Proxy;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Workspaces;
-using Platform.Silo;
 
 namespace Platform.Gateway.Security;
 

@@ -7,7 +7,6 @@ using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Runs;
-using Platform.Silo;
 
 namespace Platform.Gateway.Security;
 

@@ -1,6 +1,7 @@
 namespace Platform.Grains.Interfaces.Approvals;
 
 /// <summary>The approval was already decided ("already decided by X at T"), or expired.</summary>
+[GenerateSerializer, Alias("platform.ApprovalConflictException")]
 public sealed class ApprovalConflictException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>

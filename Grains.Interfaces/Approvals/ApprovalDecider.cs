@@ -11,4 +11,5 @@ namespace Platform.Grains.Interfaces.Approvals;
 /// <param name="UserId">The member deciding.</param>
 /// <param name="Roles">Their roles now; only <see cref="WorkspaceRole.Approver"/> may decide.</param>
 /// <param name="KeyId">The key the decision was made with, recorded with it; <see langword="null"/> only outside HTTP.</param>
+[GenerateSerializer, Immutable, Alias("platform.ApprovalDecider")]
 public sealed record ApprovalDecider(string UserId, ImmutableSortedSet<WorkspaceRole> Roles, string? KeyId = null);

@@ -1,6 +1,7 @@
 namespace Platform.Grains.Interfaces.Approvals;
 
 /// <summary>This member may not decide this approval (not an approver, or four eyes forbids the requester).</summary>
+[GenerateSerializer, Alias("platform.ApprovalForbiddenException")]
 public sealed class ApprovalForbiddenException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>

@@ -12,6 +12,7 @@ namespace Platform.Grains.Interfaces.Approvals;
 /// <param name="Reason">Why the run wants it, in one line.</param>
 /// <param name="Affects">What it touches: recipients, URLs, records.</param>
 /// <param name="PolicyVersion">The workspace policy version the request was made under.</param>
+[GenerateSerializer, Immutable, Alias("platform.ApprovalRequest")]
 public sealed record ApprovalRequest(
     string RunId,
     string Tool,

@@ -21,6 +21,7 @@ namespace Platform.Grains.Interfaces.Approvals;
 /// <param name="DecidedAt">When, once decided.</param>
 /// <param name="Comment">The decider's comment; for a withdrawn approval, why it was withdrawn.</param>
 /// <param name="DecidedByKeyId">The key the decider used, once decided by a human.</param>
+[GenerateSerializer, Immutable, Alias("platform.ApprovalView")]
 public sealed record ApprovalView(
     string ApprovalId,
     string RunId,

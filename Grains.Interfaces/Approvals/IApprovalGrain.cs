@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Approvals;
 /// decision happens exactly once (the grain's turn makes pending → decided a single transition); only a member with the
 /// approver role decides, and under four eyes not the member who started the run. Expiry counts as denied.
 /// </summary>
+[Alias("platform.IApprovalGrain")]
 public interface IApprovalGrain : IGrainWithStringKey
 {
     /// <summary>Records a pending approval and notifies approvers; the same run, tool and payload yields the same approval.</summary>

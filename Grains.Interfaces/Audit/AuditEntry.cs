@@ -11,6 +11,7 @@ namespace Platform.Grains.Interfaces.Audit;
 /// <param name="Details">See <see cref="AuditRecord.Details"/>.</param>
 /// <param name="PreviousHash">The <paramref name="Hash"/> of entry <c>Sequence - 1</c> (64 zeros for the first).</param>
 /// <param name="Hash">Lower-case hex SHA-256 over the canonical form of this entry, including <paramref name="PreviousHash"/>.</param>
+[GenerateSerializer, Immutable, Alias("platform.AuditEntry")]
 public sealed record AuditEntry(
     long Sequence,
     DateTimeOffset At,

@@ -8,6 +8,7 @@ namespace Platform.Grains.Interfaces.Audit;
 /// <param name="Actor">Who did it: <c>user:&lt;id&gt;</c>, <c>key:&lt;id&gt;</c>, <c>run:&lt;id&gt;</c>, <c>operator</c>, <c>system</c>.</param>
 /// <param name="Summary">One human-readable line.</param>
 /// <param name="Details">Structured facts (run id, tool, tokens, cost in micro-dollars, outcome); never secret values.</param>
+[GenerateSerializer, Immutable, Alias("platform.AuditRecord")]
 public sealed record AuditRecord(string Kind, string Actor, string Summary, ImmutableSortedDictionary<string, string> Details)
 {
     /// <summary>A record whose details are the given key/value pairs, sorted ordinally; a repeated key is an error.</summary>

@@ -5,6 +5,7 @@ namespace Platform.Grains.Interfaces.Audit;
 /// budget event, key and member change is appended here; each entry carries the SHA-256 of the one before it, so any
 /// change to a stored entry is found by <see cref="VerifyAsync"/>. Entries never hold secret values.
 /// </summary>
+[Alias("platform.IAuditLogGrain")]
 public interface IAuditLogGrain : IGrainWithStringKey
 {
     /// <summary>Appends a record and returns the entry as chained (sequence, time, hashes) once it is durable.</summary>

@@ -14,6 +14,7 @@ namespace Platform.Grains.Interfaces.Budget;
 /// a second activation elsewhere): what it may have spent without the ledger showing it. Unavailable until the period
 /// ends, so a crash can cost budget but never lets spend pass the cap.
 /// </param>
+[GenerateSerializer, Immutable, Alias("platform.BudgetStatus")]
 public sealed record BudgetStatus(
     string Period,
     long CapMicros,

@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Budget;
 /// Warnings fire once each at 50, 75 and 90 % of the cap per period; at 100 % every new reservation is refused with
 /// "out of budget: raise the cap to continue" until the cap is raised or the period ends.
 /// </summary>
+[Alias("platform.IBudgetGrain")]
 public interface IBudgetGrain : IGrainWithStringKey
 {
     /// <summary>Cap, spent, reserved, remaining and thresholds crossed in the current period.</summary>

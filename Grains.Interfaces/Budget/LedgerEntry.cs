@@ -8,4 +8,5 @@ namespace Platform.Grains.Interfaces.Budget;
 /// <param name="Purpose">What it was for.</param>
 /// <param name="RunId">The run, if any.</param>
 /// <param name="AmountMicros">What it cost.</param>
+[GenerateSerializer, Immutable, Alias("platform.LedgerEntry")]
 public sealed record LedgerEntry(long Sequence, DateTimeOffset At, string Period, string ReservationId, string Purpose, string? RunId, long AmountMicros);

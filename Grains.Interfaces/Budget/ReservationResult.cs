@@ -5,4 +5,5 @@ namespace Platform.Grains.Interfaces.Budget;
 /// <param name="ReservationId">The reservation to settle or release, when granted.</param>
 /// <param name="Refusal">Why not, when refused ("out of budget: raise the cap to continue", "run cap reached").</param>
 /// <param name="Status">The budget after the decision.</param>
+[GenerateSerializer, Immutable, Alias("platform.ReservationResult")]
 public sealed record ReservationResult(bool Granted, string? ReservationId, string? Refusal, BudgetStatus Status);

@@ -7,4 +7,5 @@ namespace Platform.Grains.Interfaces.Connectors;
 /// link was forwarded): the person who sees this code must give it to an admin of the workspace, who confirms with it.
 /// Without that, someone else's grant could land in this workspace.
 /// </param>
+[GenerateSerializer, Immutable, Alias("platform.AuthorizationCompletion")]
 public sealed record AuthorizationCompletion(ConnectorView Connector, string? ConfirmationCode);

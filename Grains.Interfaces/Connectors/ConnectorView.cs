@@ -16,6 +16,7 @@ namespace Platform.Grains.Interfaces.Connectors;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="ConnectedAt">When it was last authorized.</param>
 /// <param name="RevokedAt">When it was revoked.</param>
+[GenerateSerializer, Immutable, Alias("platform.ConnectorView")]
 public sealed record ConnectorView(
     string ConnectorId,
     ConnectorKind Kind,

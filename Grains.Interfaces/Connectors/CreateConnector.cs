@@ -9,6 +9,7 @@ namespace Platform.Grains.Interfaces.Connectors;
 /// <param name="Repositories">GitHub: the <c>owner/name</c> repositories it may read and write (at least one).</param>
 /// <param name="AllowedUrls">HTTP: the URL prefixes it may reach (scheme, host, port and path prefix, as the webhook allowlist).</param>
 /// <param name="AuthorizationSecret">HTTP: a handle (<c>secret://name</c>) sent as the bearer token; resolved at call time.</param>
+[GenerateSerializer, Immutable, Alias("platform.CreateConnector")]
 public sealed record CreateConnector(
     ConnectorKind Kind,
     string Name,

@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Connectors;
 /// Tokens live in the workspace's secret store; this grain hands one out only to the tool executor, for one call,
 /// after checking the connector is connected (refreshing the token first when it is about to expire).
 /// </summary>
+[Alias("platform.IConnectorsGrain")]
 public interface IConnectorsGrain : IGrainWithStringKey
 {
     /// <summary>Creates a connector with its scope; an HTTP connector is usable at once, others wait for authorization.</summary>

@@ -5,6 +5,7 @@ namespace Platform.Grains.Interfaces.Egress;
 /// it was refused and not kept. The same refusal as the model proxy's <c>secret_detected</c>: the message names the
 /// secret and the encoding, never the value. An <see cref="ArgumentException"/>, since the request is what is wrong.
 /// </summary>
+[GenerateSerializer, Alias("platform.SecretDetectedException")]
 public sealed class SecretDetectedException : ArgumentException
 {
     /// <summary>The error code clients match on, the same as the OpenAI-compatible endpoint's.</summary>
@@ -39,8 +40,10 @@ public sealed class SecretDetectedException : ArgumentException
     }
 
     /// <summary>Which secret: its handle (<c>secret://name</c>) or <c>data key vN</c>.</summary>
+    [Id(0)]
     public string Secret { get; }
 
     /// <summary>How it was written: <c>plain</c>, <c>base64</c>, <c>base64url</c>, <c>hex</c> or <c>url</c>.</summary>
+    [Id(1)]
     public string Encoding { get; }
 }

@@ -11,6 +11,7 @@ namespace Platform.Grains.Interfaces.Events;
 /// <param name="State">Approved, Denied or Expired.</param>
 /// <param name="DecidedBy">The deciding member, or null when it expired.</param>
 /// <param name="DecidedAt">When it was decided or expired.</param>
+[GenerateSerializer, Immutable, Alias("platform.ApprovalDecided")]
 public sealed record ApprovalDecided(
     string WorkspaceId,
     string ApprovalId,

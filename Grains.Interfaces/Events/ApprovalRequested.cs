@@ -15,6 +15,7 @@ namespace Platform.Grains.Interfaces.Events;
 /// <param name="RequesterUserId">Who started the run.</param>
 /// <param name="RequestedAt">When it was requested.</param>
 /// <param name="ExpiresAt">When it counts as denied if nobody decides.</param>
+[GenerateSerializer, Immutable, Alias("platform.ApprovalRequested")]
 public sealed record ApprovalRequested(
     string WorkspaceId,
     string ApprovalId,

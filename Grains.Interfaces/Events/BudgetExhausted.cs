@@ -6,6 +6,7 @@ namespace Platform.Grains.Interfaces.Events;
 /// <param name="SpentMicros">Settled plus reserved spend, in micro-dollars.</param>
 /// <param name="CapMicros">The cap, in micro-dollars.</param>
 /// <param name="At">When it was exhausted.</param>
+[GenerateSerializer, Immutable, Alias("platform.BudgetExhausted")]
 public sealed record BudgetExhausted(
     string WorkspaceId,
     string Period,

@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Events;
 /// <param name="SpentMicros">Settled plus reserved spend when it was crossed, in micro-dollars.</param>
 /// <param name="CapMicros">The cap, in micro-dollars.</param>
 /// <param name="At">When it was crossed.</param>
+[GenerateSerializer, Immutable, Alias("platform.BudgetThresholdCrossed")]
 public sealed record BudgetThresholdCrossed(
     string WorkspaceId,
     string Period,

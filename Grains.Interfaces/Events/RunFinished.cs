@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Events;
 /// <param name="CostMicros">What it cost, in micro-dollars.</param>
 /// <param name="StartedAt">When it started.</param>
 /// <param name="FinishedAt">When it ended.</param>
+[GenerateSerializer, Immutable, Alias("platform.RunFinished")]
 public sealed record RunFinished(
     string WorkspaceId,
     string RunId,

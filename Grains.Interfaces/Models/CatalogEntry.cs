@@ -16,6 +16,7 @@ namespace Platform.Grains.Interfaces.Models;
 /// <param name="MaxOutputTokens">The most completion tokens one call may produce; a workspace may lower it, never raise it.</param>
 /// <param name="Workspaces">The workspace ids that may use the entry; <see langword="null"/> means every workspace.</param>
 /// <param name="CreatedAt">When the entry first appeared in the catalogue (the <c>created</c> of <c>/v1/models</c>).</param>
+[GenerateSerializer, Immutable, Alias("platform.CatalogEntry")]
 public sealed record CatalogEntry(
     string Id,
     string Provider,

@@ -5,6 +5,7 @@ namespace Platform.Grains.Interfaces.Models;
 /// costs. Seeded from configuration (<c>Platform:Models:Catalog</c>); the operator API's changes are stored and win over
 /// configuration for the ids they name. Every change is audited in the operator's audit log (<see cref="Key"/>).
 /// </summary>
+[Alias("platform.IModelCatalogGrain")]
 public interface IModelCatalogGrain : IGrainWithStringKey
 {
     /// <summary>The one key of the catalogue grain, and of the operator's audit log.</summary>

@@ -6,6 +6,7 @@ namespace Platform.Grains.Interfaces.Notes;
 /// A workspace's notes (key: workspace id), written and read by the agent's <c>notes.*</c> tools. Note text is stored
 /// only encrypted with the workspace's data key, so the grain state (and the database row) holds ciphertext alone.
 /// </summary>
+[Alias("platform.INotesGrain")]
 public interface INotesGrain : IGrainWithStringKey
 {
     /// <summary>

@@ -4,4 +4,5 @@ namespace Platform.Grains.Interfaces.Notes;
 /// <param name="NoteId">Its id.</param>
 /// <param name="Text">Its text.</param>
 /// <param name="CreatedAt">When it was written.</param>
+[GenerateSerializer, Immutable, Alias("platform.Note")]
 public sealed record Note(string NoteId, string Text, DateTimeOffset CreatedAt);

@@ -4,6 +4,7 @@ namespace Platform.Grains.Interfaces.Runs;
 /// One agent run (key: <c>&lt;workspace id&gt;/&lt;run id&gt;</c>): the agent loop as a durable state machine, persisted
 /// after every step. It resumes after a restart at any step; while it waits for an approval it holds no thread.
 /// </summary>
+[Alias("platform.IAgentRunGrain")]
 public interface IAgentRunGrain : IGrainWithStringKey
 {
     /// <summary>

@@ -6,6 +6,7 @@ namespace Platform.Grains.Interfaces.Runs;
 /// (<c>Platform:RunIndex:MaxListed</c>, 1,000 by default), and when full it drops the oldest finished run first, so a
 /// run still waiting for an approval stays listed. A run dropped from the list is still reachable by its id.
 /// </summary>
+[Alias("platform.IRunIndexGrain")]
 public interface IRunIndexGrain : IGrainWithStringKey
 {
     /// <summary>Adds the run, or updates its entry; an update older than the one kept is ignored.</summary>

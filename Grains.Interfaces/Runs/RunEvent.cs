@@ -8,4 +8,5 @@ namespace Platform.Grains.Interfaces.Runs;
 /// <param name="Summary">One line for people.</param>
 /// <param name="CostMicros">What the step cost, for model calls.</param>
 /// <param name="ApprovalId">The approval it concerns, if any.</param>
+[GenerateSerializer, Immutable, Alias("platform.RunEvent")]
 public sealed record RunEvent(long Sequence, DateTimeOffset At, string Kind, string Summary, long CostMicros = 0, string? ApprovalId = null);

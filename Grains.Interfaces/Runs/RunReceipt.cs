@@ -13,6 +13,7 @@ namespace Platform.Grains.Interfaces.Runs;
 /// <param name="ToolCalls">How many tool calls ran.</param>
 /// <param name="FinishedAt">When it ended.</param>
 /// <param name="Notices">What guardrails stopped or changed (refused calls, blocked or redacted content, a revoked connector).</param>
+[GenerateSerializer, Immutable, Alias("platform.RunReceipt")]
 public sealed record RunReceipt(
     string RunId,
     RunStatus Status,

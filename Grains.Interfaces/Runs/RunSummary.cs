@@ -11,6 +11,7 @@ namespace Platform.Grains.Interfaces.Runs;
 /// <param name="UpdatedAt">When the listing last heard from it (each status change, and its end).</param>
 /// <param name="EstimateMicros">The estimate shown before it ran.</param>
 /// <param name="SpentMicros">What it was charged, as of <paramref name="UpdatedAt"/>; final once the run has ended.</param>
+[GenerateSerializer, Immutable, Alias("platform.RunSummary")]
 public sealed record RunSummary(
     string RunId,
     RunStatus Status,

@@ -16,6 +16,7 @@ namespace Platform.Grains.Interfaces.Runs;
 /// <param name="CreatedAt">When it started.</param>
 /// <param name="FinishedAt">When it ended.</param>
 /// <param name="Events">Its events so far.</param>
+[GenerateSerializer, Immutable, Alias("platform.RunView")]
 public sealed record RunView(
     string RunId,
     RunStatus Status,

@@ -9,6 +9,7 @@ namespace Platform.Grains.Interfaces.Secrets;
 /// towards people: set, rotate, delete and a list of names and fingerprints. A value comes out only through
 /// <see cref="ResolveAsync"/>, which the tool executor calls at the moment it needs it; no HTTP route reaches it.
 /// </summary>
+[Alias("platform.ISecretsGrain")]
 public interface ISecretsGrain : IGrainWithStringKey
 {
     /// <summary>Stores a new secret; a name in use is a conflict (rotate it instead).</summary>

@@ -12,6 +12,7 @@ namespace Platform.Grains.Interfaces.Secrets;
 /// <param name="RotatedAt">When the value last changed.</param>
 /// <param name="LastUsedAt">When a tool last resolved it, if ever.</param>
 /// <param name="LastUsedBy">What resolved it then (e.g. <c>run:run…</c>).</param>
+[GenerateSerializer, Immutable, Alias("platform.SecretInfo")]
 public sealed record SecretInfo(
     string Name,
     string Fingerprint,

@@ -6,6 +6,7 @@ namespace Platform.Grains.Interfaces.Security;
 /// where it got to, so a rotation interrupted by a crash resumes with the same target key and retires the old one
 /// only once every workspace was rewrapped.
 /// </summary>
+[Alias("platform.IKeyRotationGrain")]
 public interface IKeyRotationGrain : IGrainWithStringKey
 {
     /// <summary>The recorded progress (a fresh record when no rotation was ever started).</summary>

@@ -10,6 +10,7 @@ namespace Platform.Grains.Interfaces.Security;
 /// activation's memory alone, so no other workspace's grain, and no storage row, ever holds it. Key bytes never leave
 /// the grain: not in a result, a log or an exception.
 /// </summary>
+[Alias("platform.IWorkspaceKeyGrain")]
 public interface IWorkspaceKeyGrain : IGrainWithStringKey
 {
     /// <summary>

@@ -8,6 +8,7 @@ namespace Platform.Grains.Interfaces.Security;
 /// <param name="Rewrapped">Workspaces already wrapped under <paramref name="TargetKekId"/>.</param>
 /// <param name="StartedAt">When the rotation started.</param>
 /// <param name="CompletedAt">When it finished; <see langword="null"/> while in progress.</param>
+[GenerateSerializer, Immutable, Alias("platform.KeyRotationProgress")]
 public sealed record KeyRotationProgress(
     string? PreviousKekId,
     string? TargetKekId,

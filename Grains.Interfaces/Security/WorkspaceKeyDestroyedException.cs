@@ -1,6 +1,7 @@
 namespace Platform.Grains.Interfaces.Security;
 
 /// <summary>The workspace's data key was destroyed (the workspace was deleted): its encrypted data can no longer be read or written.</summary>
+[GenerateSerializer, Alias("platform.WorkspaceKeyDestroyedException")]
 public sealed class WorkspaceKeyDestroyedException : Exception
 {
     /// <summary>Creates the exception for <paramref name="workspaceId"/>.</summary>
@@ -24,5 +25,6 @@ public sealed class WorkspaceKeyDestroyedException : Exception
     }
 
     /// <summary>The workspace whose key is gone.</summary>
+    [Id(0)]
     public string WorkspaceId { get; }
 }

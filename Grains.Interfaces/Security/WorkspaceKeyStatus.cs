@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Security;
 /// <param name="CurrentVersion">The version new data is encrypted with; 0 while no key exists.</param>
 /// <param name="Versions">Every stored version, oldest first; empty once destroyed.</param>
 /// <param name="DestroyedAt">When the key was destroyed, or <see langword="null"/>.</param>
+[GenerateSerializer, Immutable, Alias("platform.WorkspaceKeyStatus")]
 public sealed record WorkspaceKeyStatus(
     string WorkspaceId,
     int CurrentVersion,

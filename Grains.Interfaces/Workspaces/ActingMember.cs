@@ -9,4 +9,5 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="UserId">The member the key belongs to.</param>
 /// <param name="KeyId">The key that made the request (recorded in audit entries).</param>
 /// <param name="Roles">The member's roles when the key was checked.</param>
+[GenerateSerializer, Immutable, Alias("platform.ActingMember")]
 public sealed record ActingMember(string UserId, string KeyId, ImmutableSortedSet<WorkspaceRole> Roles);

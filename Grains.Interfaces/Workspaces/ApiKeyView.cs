@@ -10,6 +10,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="ExpiresAt">When it stops working, if ever.</param>
 /// <param name="RevokedAt">When it was revoked, if it was.</param>
+[GenerateSerializer, Immutable, Alias("platform.ApiKeyView")]
 public sealed record ApiKeyView(
     string KeyId,
     string Name,

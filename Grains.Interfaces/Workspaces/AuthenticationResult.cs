@@ -3,4 +3,5 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <summary>The outcome of checking a key: a principal, or why not (unknown, revoked, expired, workspace deleted).</summary>
 /// <param name="Principal">Who the key speaks for, when valid.</param>
 /// <param name="Failure">Why it was refused, when not.</param>
+[GenerateSerializer, Immutable, Alias("platform.AuthenticationResult")]
 public sealed record AuthenticationResult(KeyPrincipal? Principal, string? Failure);

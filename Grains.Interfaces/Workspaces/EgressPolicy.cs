@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="Email">Email addresses.</param>
 /// <param name="Phone">Phone numbers.</param>
 /// <param name="CardNumber">Payment card numbers (13 to 19 digits passing the Luhn check).</param>
+[GenerateSerializer, Immutable, Alias("platform.EgressPolicy")]
 public sealed record EgressPolicy(EgressAction Email, EgressAction Phone, EgressAction CardNumber)
 {
     /// <summary>Card numbers blocked; addresses and phone numbers, which ordinary mail and posts carry, allowed.</summary>

@@ -6,6 +6,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// A customer workspace (key: workspace id): its name, members, policy, model settings and API keys. Every change is
 /// audited in the workspace's own log. Nothing here can name or reach another workspace.
 /// </summary>
+[Alias("platform.IWorkspaceGrain")]
 public interface IWorkspaceGrain : IGrainWithStringKey
 {
     /// <summary>Creates the workspace with its owner and the owner's first admin key. Fails if it exists.</summary>

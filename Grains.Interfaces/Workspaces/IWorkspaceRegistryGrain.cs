@@ -4,6 +4,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// Every workspace of the installation (one grain, key <c>installation</c>), for the operator: id, name and creation
 /// time, kept by the workspaces themselves as they are created, renamed and deleted. It holds no workspace content.
 /// </summary>
+[Alias("platform.IWorkspaceRegistryGrain")]
 public interface IWorkspaceRegistryGrain : IGrainWithStringKey
 {
     /// <summary>Lists a workspace, or updates its name; a deleted workspace is never listed again.</summary>

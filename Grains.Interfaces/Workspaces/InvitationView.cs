@@ -11,6 +11,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="InvitedBy">The member who made the invitation.</param>
 /// <param name="CreatedAt">When it was made.</param>
 /// <param name="ExpiresAt">When the code stops working.</param>
+[GenerateSerializer, Immutable, Alias("platform.InvitationView")]
 public sealed record InvitationView(
     string InvitationId,
     string UserId,

@@ -8,6 +8,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="UserId">The member it acts as.</param>
 /// <param name="Scopes">Its scopes.</param>
 /// <param name="Roles">The member's roles now (a key never outlives a member's demotion).</param>
+[GenerateSerializer, Immutable, Alias("platform.KeyPrincipal")]
 public sealed record KeyPrincipal(
     string WorkspaceId,
     string KeyId,

@@ -13,6 +13,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="OutputPricePer1kTokens">Micro-dollars per 1,000 completion tokens.</param>
 /// <param name="MaxOutputTokens">The most completion tokens one model call may produce; the budget reserves this worst case.</param>
 /// <param name="CatalogId">The catalogue entry these settings come from: the model's id in <c>/v1/models</c>.</param>
+[GenerateSerializer, Immutable, Alias("platform.ModelSettings")]
 public sealed record ModelSettings(
     string Provider,
     string Model,

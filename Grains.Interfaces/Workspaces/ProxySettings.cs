@@ -5,4 +5,5 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="AuditContent">Whether each call's audit entry keeps a sealed copy of the prompt.</param>
 /// <param name="CreatedAt">When the workspace was created.</param>
 /// <param name="Egress">The personal data rules applied to every prompt before it is forwarded.</param>
+[GenerateSerializer, Immutable, Alias("platform.ProxySettings")]
 public sealed record ProxySettings(ModelSettings Model, bool AuditContent, DateTimeOffset CreatedAt, EgressPolicy Egress);

@@ -4,4 +4,5 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="WorkspaceId">The workspace joined.</param>
 /// <param name="Member">The member as added.</param>
 /// <param name="Key">The invitee's key and its token (shown once).</param>
+[GenerateSerializer, Immutable, Alias("platform.RedeemedInvitation")]
 public sealed record RedeemedInvitation(string WorkspaceId, WorkspaceMember Member, CreatedApiKey Key);

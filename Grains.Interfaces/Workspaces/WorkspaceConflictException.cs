@@ -1,6 +1,7 @@
 namespace Platform.Grains.Interfaces.Workspaces;
 
 /// <summary>The request contradicts the workspace's current state (it exists already, the last owner would go, …).</summary>
+[GenerateSerializer, Alias("platform.WorkspaceConflictException")]
 public sealed class WorkspaceConflictException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>

@@ -4,6 +4,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// The caller is a member of the workspace but may not do this: change their own roles, touch an owner without being
 /// one, mint a key for somebody else, delete the workspace without being an owner.
 /// </summary>
+[GenerateSerializer, Alias("platform.WorkspaceForbiddenException")]
 public sealed class WorkspaceForbiddenException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>

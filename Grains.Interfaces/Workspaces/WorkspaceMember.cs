@@ -7,4 +7,5 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="DisplayName">How the member is shown.</param>
 /// <param name="Roles">The member's roles.</param>
 /// <param name="AddedAt">When the member was added.</param>
+[GenerateSerializer, Immutable, Alias("platform.WorkspaceMember")]
 public sealed record WorkspaceMember(string UserId, string DisplayName, ImmutableSortedSet<WorkspaceRole> Roles, DateTimeOffset AddedAt);

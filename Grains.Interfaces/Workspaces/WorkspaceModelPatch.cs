@@ -12,6 +12,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="BaseUrl">Refused: the catalogue entry sets the base URL.</param>
 /// <param name="InputPricePer1kTokens">Refused: prices are the operator's.</param>
 /// <param name="OutputPricePer1kTokens">Refused: prices are the operator's.</param>
+[GenerateSerializer, Immutable, Alias("platform.WorkspaceModelPatch")]
 public sealed record WorkspaceModelPatch(
     string? CatalogId = null,
     int? MaxOutputTokens = null,

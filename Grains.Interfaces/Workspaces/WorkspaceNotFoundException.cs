@@ -1,6 +1,7 @@
 namespace Platform.Grains.Interfaces.Workspaces;
 
 /// <summary>The workspace, or the thing asked for inside it, does not exist (or is not this caller's to see).</summary>
+[GenerateSerializer, Alias("platform.WorkspaceNotFoundException")]
 public sealed class WorkspaceNotFoundException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>

@@ -11,6 +11,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="Model">A catalogue entry to use and optionally a lower output limit; never a price.</param>
 /// <param name="AuditProxyContent">Whether proxy calls keep a sealed copy of the prompt in the audit log.</param>
 /// <param name="Egress">Block, redact or allow personal data (email, phone, card numbers) leaving the workspace.</param>
+[GenerateSerializer, Immutable, Alias("platform.WorkspacePatch")]
 public sealed record WorkspacePatch(
     string? Name = null,
     ImmutableSortedSet<ToolClass>? ApprovalRequired = null,

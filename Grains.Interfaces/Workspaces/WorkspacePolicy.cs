@@ -16,6 +16,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// default: model, tokens, cost and latency are always audited, content only when the workspace asks).
 /// </param>
 /// <param name="Egress">Personal data rules for everything leaving the workspace; <see langword="null"/> means <see cref="EgressPolicy.Default"/>.</param>
+[GenerateSerializer, Immutable, Alias("platform.WorkspacePolicy")]
 public sealed record WorkspacePolicy(
     int Version,
     ImmutableSortedSet<ToolClass> ApprovalRequired,

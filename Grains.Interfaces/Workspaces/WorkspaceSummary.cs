@@ -7,6 +7,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="Period">The budget period the amounts belong to, <c>yyyy-MM</c> (UTC).</param>
 /// <param name="CapMicros">Its monthly cap in micro-dollars; 0 until an admin sets one.</param>
 /// <param name="SpentMicros">What it has spent this period.</param>
+[GenerateSerializer, Immutable, Alias("platform.WorkspaceSummary")]
 public sealed record WorkspaceSummary(
     string WorkspaceId,
     string Name,

@@ -9,6 +9,7 @@ namespace Platform.Grains.Interfaces.Workspaces;
 /// <param name="Members">Its members, ordered by user id.</param>
 /// <param name="Policy">Its policy.</param>
 /// <param name="Model">Its model as resolved from the operator's catalogue now: the chosen entry's id, provider and prices, and its output limit.</param>
+[GenerateSerializer, Immutable, Alias("platform.WorkspaceView")]
 public sealed record WorkspaceView(
     string WorkspaceId,
     string Name,

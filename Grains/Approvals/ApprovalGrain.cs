@@ -16,15 +16,18 @@ namespace Platform.Grains.Approvals;
 /// keeps that true even if two silos activated the same workspace. Expiry is applied lazily on every call and by a
 /// durable reminder, so a run waiting on an approval nobody answers is told it counts as denied.
 /// </summary>
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("approval")]
 public sealed class ApprovalGrain(
     [PersistentState("approvals")] IPersistentState<ApprovalGrainState> approvals,
     TimeProvider time,
     IPlatformEvents events,
     IApprovalNotifier notifier,
-    ILogger<ApprovalGrain> logger) : Grain, IApprovalGrain, IRemindable
+    ILogger<ApprovalGrain> logger) : StringKeyedGrain, IApprovalGrain, IRemindable
 {
     private const string ExpiryReminder = "approval-expiry";
     private const string ExpiryActor = "system:expiry";
+    private static readonly TimeSpan s_expiryRetryPeriod = TimeSpan.FromMinutes(1);
 
     private ApprovalGrainState State => approvals.State;
 
@@ -180,7 +183,7 @@ public sealed class ApprovalGrain(
         return list;
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ExpiryReminder)
         {
@@ -194,7 +197,7 @@ public sealed class ApprovalGrain(
         }
         else
         {
-            await UnregisterReminderAsync(ExpiryReminder);
+            await this.UnregisterReminderIfAnyAsync(ExpiryReminder);
         }
     }
 
@@ -312,10 +315,12 @@ public sealed class ApprovalGrain(
     private DateTimeOffset? EarliestPendingExpiry() =>
         State.Approvals.Values.Where(static a => a.View.State == ApprovalState.Pending).Select(static a => (DateTimeOffset?)a.View.ExpiresAt).Min();
 
-    private Task ScheduleExpiryAsync(DateTimeOffset at)
+    private async Task ScheduleExpiryAsync(DateTimeOffset at)
     {
         var due = at - time.GetUtcNow();
-        return RegisterOrUpdateReminderAsync(ExpiryReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        // Orleans' reminders are periodic: this one fires at the earliest expiry and, should that tick be lost, every
+        // minute after it until ReceiveReminder finds nothing pending and removes it.
+        await this.RegisterOrUpdateReminder(ExpiryReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, s_expiryRetryPeriod);
     }
 
     /// <summary>Drops the oldest decided approvals beyond <see cref="ApprovalRules.MaxDecided"/>; pending ones always stay.</summary>

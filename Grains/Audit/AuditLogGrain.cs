@@ -35,7 +35,9 @@ namespace Platform.Grains.Audit;
 /// <see cref="InconsistentStateException"/> and starts over the same way.
 /// </para>
 /// </summary>
-public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, ILogger<AuditLogGrain> logger) : Grain, IAuditLogGrain
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("auditlog")]
+public sealed class AuditLogGrain(IJournalStorage journal, TimeProvider time, ILogger<AuditLogGrain> logger) : StringKeyedGrain, IAuditLogGrain
 {
     /// <summary>The most entries one <see cref="ReadAsync"/> returns.</summary>
     public const int MaxReadLimit = 1000;

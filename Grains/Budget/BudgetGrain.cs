@@ -52,12 +52,14 @@ namespace Platform.Grains.Budget;
 /// the money was spent.
 /// </para>
 /// </summary>
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("budget")]
 public sealed class BudgetGrain(
     [PersistentState("budget")] IPersistentState<BudgetState> budget,
     IJournalStorage journal,
     IBudgetEvents events,
     TimeProvider time,
-    ILogger<BudgetGrain> logger) : Grain, IBudgetGrain
+    ILogger<BudgetGrain> logger) : StringKeyedGrain, IBudgetGrain
 {
     /// <summary>The most entries one <see cref="GetLedgerAsync"/> returns.</summary>
     public const int MaxLedgerLimit = 1000;

@@ -21,12 +21,14 @@ namespace Platform.Grains.Connectors;
 /// sealed with the workspace key. Tokens go to the secret store. Every use checks the status first, so revoking is
 /// effective from the very next call, and revoking also stops the runs that depend on the connector.
 /// </summary>
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("connectors")]
 public sealed partial class ConnectorsGrain(
     [PersistentState("connectors")] IPersistentState<ConnectorsState> connectors,
     IServiceProvider services,
     IOptions<ConnectorsOptions> options,
     TimeProvider time,
-    ILogger<ConnectorsGrain> logger) : Grain, IConnectorsGrain
+    ILogger<ConnectorsGrain> logger) : StringKeyedGrain, IConnectorsGrain
 {
     private const string VerifierPurpose = "connector.pkce_verifier";
 

@@ -15,6 +15,8 @@ namespace Platform.Grains.Models;
 /// through the API survives restarts and configuration changes, and an id the API never touched follows configuration.
 /// After every change the entries are published to <see cref="ModelCatalogCache"/>, where workspaces read prices.
 /// </summary>
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("modelcatalog")]
 public sealed partial class ModelCatalogGrain(
     [PersistentState("catalog")] IPersistentState<ModelCatalogState> catalog,
     IOptions<ModelCatalogOptions> configured,
@@ -32,7 +34,7 @@ public sealed partial class ModelCatalogGrain(
         if (State.Since is null)
         {
             State.Since = time.GetUtcNow();
-            await catalog.WriteStateAsync();
+            await catalog.WriteStateAsync(cancellationToken);
         }
 
         Publish();

@@ -10,9 +10,11 @@ namespace Platform.Grains.Notes;
 /// <see cref="Purpose"/>) before it reaches state, so storage never sees plaintext and deleting the workspace's key
 /// shreds every note.
 /// </summary>
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("notes")]
 public sealed class NotesGrain(
     [PersistentState("notes")] IPersistentState<NotesState> notes,
-    TimeProvider time) : Grain, INotesGrain
+    TimeProvider time) : StringKeyedGrain, INotesGrain
 {
     /// <summary>The encryption purpose; binding ciphertext to it stops a note being replayed as another field.</summary>
     public const string Purpose = "notes.content";

@@ -30,6 +30,8 @@ namespace Platform.Grains.Runs;
 /// started but not finished is marked "outcome unknown" and never run twice. Content is sealed with the workspace key.
 /// </summary>
 #pragma warning disable CA1001 // _cancel lives for one loop and is disposed in LoopAsync's finally, not with the grain.
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("agentrun")]
 public sealed partial class AgentRunGrain(
     [PersistentState("run")] IPersistentState<AgentRunState> run,
     IToolCatalog tools,
@@ -39,7 +41,7 @@ public sealed partial class AgentRunGrain(
     EgressGuard egress,
     TimeProvider time,
     IOptions<RunOptions> options,
-    ILogger<AgentRunGrain> logger) : Grain, IAgentRunGrain, IRemindable
+    ILogger<AgentRunGrain> logger) : StringKeyedGrain, IAgentRunGrain, IRemindable
 #pragma warning restore CA1001
 {
     private const string ResumeReminder = "resume";
@@ -94,7 +96,7 @@ public sealed partial class AgentRunGrain(
 
         // The safety net for restarts: if the process stops mid-run, this wakes the run on the next start.
         var resume = options.Value.ResumeInterval;
-        await RegisterOrUpdateReminderAsync(ResumeReminder, resume, resume);
+        await this.RegisterOrUpdateReminder(ResumeReminder, resume, resume);
         await UpdateListingAsync();
         await AuditAsync("run.started", $"user:{request.RequesterUserId}", "Run started", ("estimate_micros", State.EstimateMicros.ToString(CultureInfo.InvariantCulture)));
         ContinueInBackground();
@@ -221,7 +223,7 @@ public sealed partial class AgentRunGrain(
 
     public Task ContinueAsync() => LoopAsync();
 
-    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (!State.Exists || IsFinal(State.Status))
         {
@@ -230,7 +232,7 @@ public sealed partial class AgentRunGrain(
                 await UpdateListingAsync();
             }
 
-            await UnregisterReminderAsync(ResumeReminder);
+            await this.UnregisterReminderIfAnyAsync(ResumeReminder);
             return;
         }
 
@@ -326,7 +328,7 @@ public sealed partial class AgentRunGrain(
                 call.State = ToolCallState.OutcomeUnknown;
                 await AddToolResultAsync(call, ToolResultStatus.Unknown, "Outcome unknown: the platform stopped while this tool ran. It was not run again; check its effect before retrying.");
                 AddEvent("tool.outcome_unknown", $"{call.Tool}: outcome unknown after a restart; not run again.");
-                await run.WriteStateAsync();
+                await run.WriteStateAsync(CancellationToken.None);
                 return true;
 
             case ToolCallState.Pending:
@@ -352,7 +354,7 @@ public sealed partial class AgentRunGrain(
                 State.Status = RunStatus.WaitingForApproval;
                 State.PendingApprovalId = approval.ApprovalId;
                 AddEvent("approval.requested", $"{call.Tool} waits for a human approval.", approvalId: approval.ApprovalId);
-                await run.WriteStateAsync();
+                await run.WriteStateAsync(CancellationToken.None);
                 return false;
 
             case ToolCallState.AwaitingApproval:
@@ -370,7 +372,7 @@ public sealed partial class AgentRunGrain(
                     var who = decision.DecidedBy is null ? "nobody decided before it expired" : $"{decision.DecidedBy} denied it";
                     await AddToolResultAsync(call, ToolResultStatus.Denied, $"Not run: the approval was {decision.State.ToString().ToLowerInvariant()} ({who}).");
                     AddEvent("approval.decided", $"{call.Tool} was not run: {who}.", approvalId: decision.ApprovalId);
-                    await run.WriteStateAsync();
+                    await run.WriteStateAsync(CancellationToken.None);
                     return true;
                 }
 
@@ -382,7 +384,7 @@ public sealed partial class AgentRunGrain(
                     await AddToolResultAsync(call, ToolResultStatus.Refused, "Refused: the payload differs from the one a human approved.");
                     AddEvent("tool.refused", $"{call.Tool} refused: its payload does not match the approved one.", approvalId: decision.ApprovalId);
                     await AddNoticeAsync($"{call.Tool} refused: its payload differs from the one {decision.DecidedBy} approved.", "guardrail.blocked", ("tool", call.Tool), ("reason", "payload_changed"), ("approval_id", decision.ApprovalId));
-                    await run.WriteStateAsync();
+                    await run.WriteStateAsync(CancellationToken.None);
                     return true;
                 }
 
@@ -401,7 +403,7 @@ public sealed partial class AgentRunGrain(
         // Persisted before acting: finding "started" after a restart means the outcome is unknown, never "run it again".
         call.State = ToolCallState.Started;
         State.Steps++;
-        await run.WriteStateAsync();
+        await run.WriteStateAsync(CancellationToken.None);
 
         var outcome = await toolRunner.RunAsync(new ToolInvocation(_workspaceId, _runId, call.Tool, arguments, call.IdempotencyKey), cancellationToken);
         call.State = outcome.Succeeded ? ToolCallState.Succeeded : ToolCallState.Failed;
@@ -421,7 +423,7 @@ public sealed partial class AgentRunGrain(
         await AddToolResultAsync(call, outcome.Succeeded ? ToolResultStatus.Succeeded : ToolResultStatus.Failed, outcome.Result);
         var verb = outcome.Succeeded ? "ran" : "failed";
         AddEvent("tool.call", $"{call.Tool} {verb}{(outcome.Touched.IsEmpty ? "" : $" ({string.Join(", ", outcome.Touched)})")}{(call.FailureReason is { } why ? $": {why}" : "")}.");
-        await run.WriteStateAsync();
+        await run.WriteStateAsync(CancellationToken.None);
         // The arguments are workspace content: the audit keeps their hash, and the sealed copy (readable only with the
         // workspace key, gone when the workspace is deleted) while it fits an audit detail.
         var argumentsHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(arguments)));
@@ -568,7 +570,7 @@ public sealed partial class AgentRunGrain(
             return false;
         }
 
-        await run.WriteStateAsync();
+        await run.WriteStateAsync(CancellationToken.None);
         return true;
     }
 
@@ -594,7 +596,7 @@ public sealed partial class AgentRunGrain(
         AddEvent($"run.{status.ToString().ToLowerInvariant()}", $"{receipt.Did} {receipt.Cost}");
         await run.WriteStateAsync();
         await UpdateListingAsync();
-        await UnregisterReminderAsync(ResumeReminder);
+        await this.UnregisterReminderIfAnyAsync(ResumeReminder);
         if (State.UsesConnectors)
         {
             await Connectors.ReleaseAsync(_runId);

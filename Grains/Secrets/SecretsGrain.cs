@@ -17,10 +17,12 @@ namespace Platform.Grains.Secrets;
 /// in the matcher (never resolvable) for <see cref="SecretsOptions.PreviousValueBlockPeriod"/>, because rotating here
 /// does not revoke it where it was issued.
 /// </summary>
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("secrets")]
 public sealed class SecretsGrain(
     [PersistentState("secrets")] IPersistentState<SecretsState> secrets,
     IOptions<SecretsOptions> options,
-    TimeProvider time) : Grain, ISecretsGrain
+    TimeProvider time) : StringKeyedGrain, ISecretsGrain
 {
     private SecretMatcher? _matcher;
 

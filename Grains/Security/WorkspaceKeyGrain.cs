@@ -21,7 +21,7 @@ public sealed class WorkspaceKeyGrain(
     IKeyEncryptionKeyProvider kek,
     IDataKeyGenerator generator,
     TimeProvider time,
-    ILogger<WorkspaceKeyGrain> logger) : Grain, IWorkspaceKeyGrain
+    ILogger<WorkspaceKeyGrain> logger) : StringKeyedGrain, IWorkspaceKeyGrain
 {
     private readonly Dictionary<int, byte[]> _unwrapped = [];
 

@@ -18,13 +18,15 @@ namespace Platform.Grains.Workspaces;
 /// A workspace: members, policy, model settings and API keys. Changes are validated here (the gateway only maps HTTP)
 /// and audited in the workspace's own log before they are acknowledged.
 /// </summary>
+// Pinned: stored rows and reminders are keyed by the grain type name, so a class rename must not change it.
+[GrainType("workspace")]
 public sealed partial class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> workspace,
     ModelCatalogCache catalog,
     TimeProvider time,
     IOptions<EgressOptions> egress,
     IOptions<InvitationOptions> invitationOptions,
-    ILogger<WorkspaceGrain> logger) : Grain, IWorkspaceGrain
+    ILogger<WorkspaceGrain> logger) : StringKeyedGrain, IWorkspaceGrain
 {
     // The proxy reads these on every call; one immutable copy is shared until the workspace or the catalogue changes.
     private ResolvedProxySettings? _proxySettings;

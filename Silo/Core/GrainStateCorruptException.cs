@@ -4,7 +4,9 @@ namespace Platform.Silo;
 /// Stored state could not be read back into its type. The activation fails and nothing is written over the stored bytes,
 /// so an operator can inspect or repair them.
 /// </summary>
-public sealed class GrainStateCorruptException : Exception
+[GenerateSerializer]
+[Alias("platform.GrainStateCorruptException")]
+public sealed class GrainStateCorruptException : OrleansException
 {
     /// <summary>Creates the exception with a default message.</summary>
     public GrainStateCorruptException() : this("Stored grain state is corrupt.")
@@ -30,8 +32,10 @@ public sealed class GrainStateCorruptException : Exception
     }
 
     /// <summary>The grain whose state is corrupt.</summary>
+    [Id(0)]
     public GrainId? GrainId { get; }
 
     /// <summary>The name of the corrupt state.</summary>
+    [Id(1)]
     public string? StateName { get; }
 }

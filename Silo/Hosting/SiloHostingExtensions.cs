@@ -1,45 +1,110 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Platform.Silo.Diagnostics;
-using Platform.Silo.Runtime;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Platform.Silo.Storage;
 
 namespace Platform.Silo.Hosting;
 
-/// <summary>Puts a silo inside a .NET generic host.</summary>
+/// <summary>Configures an Orleans silo the way the platform runs it.</summary>
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Hosts a silo in this application: registers the runtime, <see cref="IGrainFactory"/>, options (section
-    /// <c>Silo</c>, validated at start-up) and the hosted service that starts and gracefully stops it.
+    /// Everything the platform's silo needs except where its cluster lives: options from section <c>Silo</c> (validated
+    /// at start) mapped onto Orleans' own, the store named by <c>Silo:Storage</c> for grain state, reminders and the
+    /// journal, the schema created before anything activates, and call-chain reentrancy between grains. Every silo of a
+    /// deployment, and of a test cluster, calls this.
     /// </summary>
-    public static IHostApplicationBuilder UseSilo(this IHostApplicationBuilder builder, Action<SiloBuilder> configure)
+    public static ISiloBuilder AddPlatformRuntime(this ISiloBuilder silo, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSilo(configure);
-        return builder;
-    }
-
-    /// <summary>Registers a silo's services; see <see cref="UseSilo"/>.</summary>
-    public static IServiceCollection AddSilo(this IServiceCollection services, Action<SiloBuilder> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var silo = new SiloBuilder(services);
-        configure(silo);
-
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = silo.Services;
         services.AddOptions<SiloOptions>()
-            .BindConfiguration(SiloOptions.SectionName)
+            .Bind(configuration.GetSection(SiloOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => o.CollectionQuantum <= o.CollectionAge, "Silo:CollectionQuantum must not exceed Silo:CollectionAge.")
             .ValidateOnStart();
-        services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SiloMetrics>();
-        services.AddSingleton(new GrainTypeRegistry(silo.GrainClasses));
-        services.AddSingleton<SiloRuntime>();
-        services.AddSingleton<ActivationCollector>();
-        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloRuntime>().GrainFactory);
-        services.AddHostedService<SiloHostedService>();
-        return services;
+        services.AddOptions<SiloMessagingOptions>().Configure<IOptions<SiloOptions>>(static (messaging, platform) => messaging.ResponseTimeout = platform.Value.CallTimeout);
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SiloOptions>>(static (collection, platform) =>
+        {
+            collection.CollectionAge = platform.Value.CollectionAge;
+            collection.CollectionQuantum = platform.Value.CollectionQuantum;
+            collection.DeactivationTimeout = platform.Value.DeactivationTimeout;
+        });
+        services.AddOptions<ReminderOptions>().Configure<IOptions<SiloOptions>>(static (reminders, platform) => reminders.MinimumReminderPeriod = platform.Value.MinimumReminderPeriod);
+        services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>(static (host, platform) => host.ShutdownTimeout = platform.Value.ShutdownTimeout);
+
+        silo.AddReminders();
+        silo.AddOutgoingGrainCallFilter<CallChainReentrancyFilter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageStartup>();
+        return silo.UseConfiguredStorage(configuration);
+    }
+
+    /// <summary>
+    /// One silo on this machine (the embedded default): membership in memory, the ServiceId and ClusterId pinned so
+    /// state and reminders written by one start are found by the next, ports from <c>Silo:SiloPort</c> and <c>Silo:GatewayPort</c>.
+    /// </summary>
+    public static ISiloBuilder UseSingleNodeClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+        return silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+    }
+
+    /// <summary>
+    /// Chooses the store named by configuration <c>Silo:Storage</c>: <c>sqlite</c> (the default: one file, no server),
+    /// <c>postgres</c>, or <c>azure</c> (Orleans' Azure Table providers; the journal stays in SQLite).
+    /// </summary>
+    public static ISiloBuilder UseConfiguredStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var provider = configuration["Silo:Storage"] ?? "sqlite";
+        switch (provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                silo.Services.AddSqliteGrainStorage();
+                break;
+            case "postgres" or "postgresql":
+                silo.Services.AddPostgresGrainStorage();
+                break;
+            case "azure":
+                silo.UseAzureStorage(configuration);
+                break;
+            default:
+                throw new InvalidOperationException($"Silo:Storage is '{provider}'; use 'sqlite', 'postgres' or 'azure'.");
+        }
+
+        return silo;
+    }
+
+    private static void UseAzureStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<AzureStorageOptions>().BindConfiguration(AzureStorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var azure = configuration.GetSection(AzureStorageOptions.SectionName).Get<AzureStorageOptions>() ?? new AzureStorageOptions();
+        silo.AddAzureTableGrainStorageAsDefault(options =>
+        {
+            options.TableName = azure.StateTable;
+            // JSON without CLR type names, like the project's own stores: a renamed state class still reads.
+            options.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
+            if (azure.ConnectionString.Length > 0)
+            {
+                options.TableServiceClient = new TableServiceClient(azure.ConnectionString);
+            }
+        });
+        silo.UseAzureTableReminderService(options =>
+        {
+            options.TableName = azure.ReminderTable;
+            if (azure.ConnectionString.Length > 0)
+            {
+                options.TableServiceClient = new TableServiceClient(azure.ConnectionString);
+            }
+        });
+        silo.Services.AddSqliteJournal();
     }
 }

@@ -2,11 +2,35 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Platform.Silo.Hosting;
 
-/// <summary>The runtime's knobs, bound from configuration section <c>Silo</c> and validated at start-up.</summary>
+/// <summary>
+/// The silo's settings, bound from configuration section <c>Silo</c> and validated at start-up. Each maps onto an
+/// Orleans option; the names are the platform's so an operator's settings outlive the runtime they configure.
+/// </summary>
 public sealed class SiloOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Silo";
+
+    /// <summary>
+    /// Orleans' ServiceId: grain state and reminders are keyed by it, so it stays the same across restarts, upgrades and
+    /// every silo of one deployment. Orleans' own default ("dev") would mix deployments that share a database.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Silo:ServiceId is 1 to 63 lower-case letters, digits or hyphens.")]
+    public string ServiceId { get; set; } = "agent-platform";
+
+    /// <summary>Orleans' ClusterId: silos with the same one form a cluster.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Silo:ClusterId is 1 to 63 lower-case letters, digits or hyphens.")]
+    public string ClusterId { get; set; } = "agent-platform";
+
+    /// <summary>The port silos talk to each other on.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port cluster clients (a separate gateway process) connect to.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
 
     /// <summary>How long a caller waits for a grain call before it fails with <see cref="TimeoutException"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
@@ -28,11 +52,7 @@ public sealed class SiloOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often due reminders are looked for.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The shortest period a periodic reminder may have (durable wake-ups are not timers).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
-    public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>The shortest period a reminder may have. Orleans' default is a minute; reminders are durable wake-ups, not timers.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

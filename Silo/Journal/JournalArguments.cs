@@ -50,9 +50,12 @@ internal static class JournalArguments
     }
 
     public static InconsistentStateException Conflict(string stream, long expectedLastSequence, long? storedLastSequence) =>
-        new(storedLastSequence is { } stored
-            ? $"Journal stream '{stream}' was extended by another writer: expected last sequence {expectedLastSequence}, storage has {stored}."
-            : $"Journal stream '{stream}' was extended by another writer: expected last sequence {expectedLastSequence}.");
+        new(
+            storedLastSequence is { } stored
+                ? $"Journal stream '{stream}' was extended by another writer: expected last sequence {expectedLastSequence}, storage has {stored}."
+                : $"Journal stream '{stream}' was extended by another writer: expected last sequence {expectedLastSequence}.",
+            storedLastSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            expectedLastSequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public static InconsistentStateException Conflict(string stream, long expectedLastSequence, Exception cause) =>
         new($"Journal stream '{stream}' was extended by another writer: expected last sequence {expectedLastSequence}.", cause);

@@ -36,7 +36,7 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         _loop = DedicatedThread.Start(Run, "platform-storage-commit");
     }
 
-    /// <summary>The <see cref="IGrainStorage.WriteAsync"/> contract for a provider built on this queue.</summary>
+    /// <summary>The <see cref="IGrainStateStore.WriteAsync"/> contract for a provider built on this queue.</summary>
     public async Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedEtag, CancellationToken cancellationToken)
     {
         StorageKey.Validate(grainId, stateName);
@@ -46,7 +46,7 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         return (await SubmitAsync(write, "write").ConfigureAwait(false))!;
     }
 
-    /// <summary>The <see cref="IGrainStorage.ClearAsync"/> contract for a provider built on this queue.</summary>
+    /// <summary>The <see cref="IGrainStateStore.ClearAsync"/> contract for a provider built on this queue.</summary>
     public Task<string?> ClearAsync(GrainId grainId, string stateName, string? expectedEtag, CancellationToken cancellationToken)
     {
         StorageKey.Validate(grainId, stateName);

@@ -33,6 +33,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             period_ms bigint NOT NULL,
             PRIMARY KEY (grain_type, grain_key, name)
         );
+        -- Orleans' reminder service reads its range of the hash ring and removes by version; rows written before the
+        -- platform ran on Orleans get the hash filled in by PostgresReminderTable.
+        ALTER TABLE reminders ADD COLUMN IF NOT EXISTS grain_hash bigint NULL;
+        ALTER TABLE reminders ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 1;
+        CREATE INDEX IF NOT EXISTS reminders_grain_hash ON reminders (grain_hash);
         CREATE TABLE IF NOT EXISTS journal (
             stream text NOT NULL,
             sequence bigint NOT NULL,

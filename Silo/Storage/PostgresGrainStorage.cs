@@ -16,7 +16,7 @@ namespace Platform.Silo.Storage;
 /// Grain state in PostgreSQL. Writes and clears are group-committed: one writer sends every pending write as one
 /// <see cref="NpgsqlBatch"/> in one transaction. Each statement reports its own outcome, so a conflict refuses only its write.
 /// </summary>
-internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer, IAsyncDisposable, IDisposable
+internal sealed class PostgresGrainStorage : IGrainStateStore, IStorageInitializer, IAsyncDisposable, IDisposable
 {
     private const string ReadSql = "SELECT payload, version FROM grain_state WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3";
 
@@ -112,8 +112,8 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
 
     private static void AddKey(NpgsqlParameterCollection parameters, GrainId grainId, string stateName)
     {
-        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = grainId.Type });
-        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = grainId.Key });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = grainId.Type.ToString() });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = grainId.Key.ToString() });
         parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = stateName });
     }
 
@@ -247,11 +247,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IStorageInitializer,
         }
         else
         {
-            write.Failed(new InconsistentStateException(
-                write.GrainId,
-                write.StateName,
-                write.ExpectedEtag,
-                storedVersion?.ToString(CultureInfo.InvariantCulture)));
+            write.Failed(StateConflict.Create(write.GrainId, write.StateName, write.ExpectedEtag, storedVersion?.ToString(CultureInfo.InvariantCulture)));
         }
     }
 }

@@ -27,6 +27,8 @@ internal sealed class SqliteDatabase : IDisposable
             name TEXT NOT NULL,
             due_at INTEGER NOT NULL,
             period_ms INTEGER NOT NULL,
+            grain_hash INTEGER NULL,
+            version INTEGER NOT NULL DEFAULT 1,
             PRIMARY KEY (grain_type, grain_key, name)
         );
         -- A rowid table, unlike grain_state: WITHOUT ROWID suits small rows, and journal entries may be large.
@@ -96,6 +98,7 @@ internal sealed class SqliteDatabase : IDisposable
                 using var schema = connection.CreateCommand();
                 schema.CommandText = SchemaSql;
                 await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await AddReminderRingColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
             }
             catch (SqliteException ex) when (IsUnavailable(ex))
             {
@@ -109,6 +112,24 @@ internal sealed class SqliteDatabase : IDisposable
         {
             _initLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Files written before the platform ran on Orleans have reminders without the ring hash and version Orleans'
+    /// reminder service needs; the columns are added here and the hashes filled in by <c>SqliteReminderTable</c>.
+    /// </summary>
+    private static async Task AddReminderRingColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('reminders') WHERE name = 'grain_hash';";
+        if ((long)(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0)
+        {
+            return;
+        }
+
+        using var alter = connection.CreateCommand();
+        alter.CommandText = "ALTER TABLE reminders ADD COLUMN grain_hash INTEGER NULL; ALTER TABLE reminders ADD COLUMN version INTEGER NOT NULL DEFAULT 1;";
+        await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens a pooled connection with the durability settings every connection needs.</summary>

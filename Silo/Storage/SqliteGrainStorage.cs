@@ -12,7 +12,7 @@ namespace Platform.Silo.Storage;
 /// Grain state in one SQLite file. Writes and clears are group-committed by a single writer on a dedicated
 /// connection (one fsync per batch); reads use pooled connections, which WAL lets run beside the writer.
 /// </summary>
-internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, IAsyncDisposable, IDisposable
+internal sealed class SqliteGrainStorage : IGrainStateStore, IStorageInitializer, IAsyncDisposable, IDisposable
 {
     private const string ReadSql = "SELECT payload, version FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = $name;";
 
@@ -49,8 +49,8 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
             await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var command = connection.CreateCommand();
             command.CommandText = ReadSql;
-            command.Parameters.AddWithValue("$type", grainId.Type);
-            command.Parameters.AddWithValue("$key", grainId.Key);
+            command.Parameters.AddWithValue("$type", grainId.Type.ToString());
+            command.Parameters.AddWithValue("$key", grainId.Key.ToString());
             command.Parameters.AddWithValue("$name", stateName);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -209,11 +209,7 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IStorageInitializer, I
 
     private static void Conflict(PendingWrite write, long? storedVersion)
     {
-        write.Failed(new InconsistentStateException(
-            write.GrainId,
-            write.StateName,
-            write.ExpectedEtag,
-            storedVersion?.ToString(CultureInfo.InvariantCulture)));
+        write.Failed(StateConflict.Create(write.GrainId, write.StateName, write.ExpectedEtag, storedVersion?.ToString(CultureInfo.InvariantCulture)));
     }
 
     private Exception Translate(Exception exception) => exception switch

@@ -54,8 +54,8 @@ internal sealed class SqliteWriterConnection : IDisposable
     private static SqliteCommand Bind(SqliteCommand command, PendingWrite write)
     {
         var parameters = command.Parameters;
-        parameters["$type"].Value = write.GrainId.Type;
-        parameters["$key"].Value = write.GrainId.Key;
+        parameters["$type"].Value = write.GrainId.Type.ToString();
+        parameters["$key"].Value = write.GrainId.Key.ToString();
         parameters["$name"].Value = write.StateName;
         if (parameters.Contains("$payload"))
         {

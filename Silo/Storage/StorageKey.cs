@@ -1,13 +1,17 @@
 namespace Platform.Silo.Storage;
 
-/// <summary>The checks every provider makes on a row key before it touches the database.</summary>
+/// <summary>Validates what addresses a stored record before it reaches SQL.</summary>
 internal static class StorageKey
 {
-    /// <summary>Throws <see cref="ArgumentException"/> unless the grain id and the state or reminder name can key a row.</summary>
     public static void Validate(GrainId grainId, string name)
     {
-        ArgumentException.ThrowIfNullOrEmpty(grainId.Type, nameof(grainId));
-        GrainKey.Validate(grainId.Key, nameof(grainId));
+        if (grainId.IsDefault)
+        {
+            throw new ArgumentException("A grain id is required.", nameof(grainId));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(grainId.Type.ToString(), nameof(grainId));
+        GrainKey.Validate(grainId.Key.ToString(), nameof(grainId));
         ArgumentException.ThrowIfNullOrEmpty(name);
     }
 }

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
+using Orleans.Providers;
+
 using Platform.Silo.Diagnostics;
 using Platform.Silo.Journal;
 using Platform.Silo.Reminders;
 
 namespace Platform.Silo.Storage;
 
-/// <summary>Registers a grain storage provider with its reminder table, journal and schema initializers.</summary>
+/// <summary>Registers the project's stores: grain state (as Orleans' default grain storage), reminders (as Orleans' reminder table) and the journal.</summary>
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
@@ -15,6 +17,19 @@ public static class StorageServiceCollectionExtensions
     /// <paramref name="configure"/>; the options are validated when the host starts.
     /// </summary>
     public static IServiceCollection AddSqliteGrainStorage(this IServiceCollection services, Action<SqliteStorageOptions>? configure = null)
+    {
+        AddSqliteJournal(services, configure);
+        services.TryAddSingleton<SqliteGrainStorage>();
+        services.TryAddSingleton<SqliteReminderTable>();
+        AddStateAndReminders<SqliteGrainStorage, SqliteReminderTable>(services);
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps only the journal (audit chains, budget ledgers) in the SQLite file: for deployments whose grain state and
+    /// reminders live in a store Orleans provides (Azure Table storage).
+    /// </summary>
+    public static IServiceCollection AddSqliteJournal(this IServiceCollection services, Action<SqliteStorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         AddCommon(services);
@@ -25,14 +40,8 @@ public static class StorageServiceCollectionExtensions
         }
 
         services.TryAddSingleton<SqliteDatabase>();
-        services.TryAddSingleton<SqliteGrainStorage>();
-        services.TryAddSingleton<SqliteReminderTable>();
         services.TryAddSingleton<SqliteJournalStorage>();
-        services.AddSingleton<IGrainStorage>(static sp => sp.GetRequiredService<SqliteGrainStorage>());
-        services.AddSingleton<IReminderTable>(static sp => sp.GetRequiredService<SqliteReminderTable>());
-        services.AddSingleton<IJournalStorage>(static sp => sp.GetRequiredService<SqliteJournalStorage>());
-        services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<SqliteGrainStorage>());
-        services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<SqliteReminderTable>());
+        services.TryAddSingleton<IJournalStorage>(static sp => sp.GetRequiredService<SqliteJournalStorage>());
         services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<SqliteJournalStorage>());
         return services;
     }
@@ -55,13 +64,25 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<PostgresGrainStorage>();
         services.TryAddSingleton<PostgresReminderTable>();
         services.TryAddSingleton<PostgresJournalStorage>();
-        services.AddSingleton<IGrainStorage>(static sp => sp.GetRequiredService<PostgresGrainStorage>());
-        services.AddSingleton<IReminderTable>(static sp => sp.GetRequiredService<PostgresReminderTable>());
-        services.AddSingleton<IJournalStorage>(static sp => sp.GetRequiredService<PostgresJournalStorage>());
-        services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<PostgresGrainStorage>());
-        services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<PostgresReminderTable>());
+        services.TryAddSingleton<IJournalStorage>(static sp => sp.GetRequiredService<PostgresJournalStorage>());
         services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<PostgresJournalStorage>());
+        AddStateAndReminders<PostgresGrainStorage, PostgresReminderTable>(services);
         return services;
+    }
+
+    private static void AddStateAndReminders<TStore, TReminders>(IServiceCollection services)
+        where TStore : class, IGrainStateStore, IStorageInitializer
+        where TReminders : class, IReminderTable, IStorageInitializer
+    {
+        services.TryAddSingleton<IGrainStateStore>(static sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<TReminders>());
+
+        // Orleans takes the unnamed IGrainStorage for every [PersistentState] that names no provider, and the one
+        // named "Default" where a name is looked up (as its own providers register themselves "as default").
+        services.TryAddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => new JsonGrainStorage(sp.GetRequiredService<IGrainStateStore>(), sp.GetRequiredService<IGrainContextAccessor>()));
+        services.TryAddSingleton(static sp => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
+        services.TryAddSingleton<IReminderTable>(static sp => sp.GetRequiredService<TReminders>());
     }
 
     private static void AddCommon(IServiceCollection services)

@@ -4,12 +4,12 @@ namespace Platform.Silo.Storage;
 /// Durable grain state, addressed by (grain id, state name), versioned by an opaque ETag.
 /// Every provider honours the same contract (see <c>GrainStorageContractTests</c>):
 /// <list type="bullet">
-/// <item>a write or clear whose expected ETag does not match what is stored throws <see cref="InconsistentStateException"/> and changes nothing;</item>
+/// <item>a write or clear whose expected ETag does not match what is stored throws Orleans' <see cref="InconsistentStateException"/> and changes nothing;</item>
 /// <item>a write is acknowledged only once it is durable;</item>
 /// <item>a cleared record reads back with a <see langword="null"/> payload and a fresh ETag, so stale writers still conflict.</item>
 /// </list>
 /// </summary>
-public interface IGrainStorage
+public interface IGrainStateStore
 {
     /// <summary>The provider's name, used in metrics and error messages (<c>sqlite</c>, <c>postgres</c>).</summary>
     string ProviderName { get; }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Platform.Silo.Runtime;
+namespace Platform.Silo.Storage;
 
 /// <summary>How grain state is serialized: plain JSON with enums by name, so an operator can read a stored row.</summary>
 internal static class GrainStateJson
