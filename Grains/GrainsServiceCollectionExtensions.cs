@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Grains.Isolation;
+using Platform.Silo.Isolation;
 using Platform.Grains.Approvals;
 using Platform.Grains.Events;
 using Platform.Grains.Models;
@@ -23,6 +25,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IPlatformEvents, NullPlatformEvents>();
         services.TryAddSingleton<IApprovalNotifier, RunApprovalNotifier>();
         services.TryAddSingleton<ModelCatalogCache>();
+        services.TryAddSingleton<ITenantIsolation, WorkspaceTenantIsolation>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Silo.Isolation;
 using Platform.Gateway.Security;
 using Platform.Grains.Connectors;
 using Platform.Grains.Interfaces.Connectors;
@@ -85,6 +86,8 @@ internal static class ConnectorsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid authorization callback", detail: "The callback needs the state this platform issued and a code or an error.");
         }
 
+        // Anonymous (the provider redirects a browser here): the state names the workspace, whose grain checks it.
+        TenantContext.Set(workspaceId);
         var connectors = grains.GetGrain<IConnectorsGrain>(workspaceId);
         var binding = context.Request.Cookies[BindingCookie(connectorId)];
         if (error is not null)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Silo.Isolation;
 using Platform.Gateway.Security;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Workspaces;
@@ -67,6 +68,8 @@ internal static class InvitationsApi
 
         try
         {
+            // Anonymous: the code names its workspace, whose grain checks the secret.
+            TenantContext.Set(workspaceId);
             var redeemed = await grains.GetGrain<IWorkspaceGrain>(workspaceId).RedeemInvitationAsync(invitationId, secret, request.KeyName!);
             NoStore(context);
             return TypedResults.Ok(redeemed);

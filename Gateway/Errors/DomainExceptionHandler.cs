@@ -3,6 +3,7 @@ using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Egress;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Silo;
+using Platform.Silo.Isolation;
 
 namespace Platform.Gateway.Errors;
 
@@ -71,6 +72,10 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                 return (StatusCodes.Status400BadRequest, "Invalid request", StripParameterSuffix(argument));
             case WorkspaceNotFoundException:
                 return (StatusCodes.Status404NotFound, "Not found", exception.Message);
+
+            // The runtime refused a call into another workspace: answered as absent, so it confirms nothing exists.
+            case TenantIsolationException:
+                return (StatusCodes.Status404NotFound, "Not found", "No such resource in this workspace.");
             case WorkspaceConflictException or ApprovalConflictException:
                 return (StatusCodes.Status409Conflict, "Conflict", exception.Message);
             case ApprovalForbiddenException or WorkspaceForbiddenException:

@@ -113,6 +113,7 @@ internal static class PlatformHostingExtensions
         app.UseStatusCodePages(StatusCodeResponses.WriteAsync);
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<TenantContextMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
 

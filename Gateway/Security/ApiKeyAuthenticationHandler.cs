@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Platform.Silo.Isolation;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Workspaces;
 
@@ -51,6 +52,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Fail("The API key is not valid.", token.StartsWith("op_", StringComparison.Ordinal) ? "(an operator key)" : "(not a platform key)");
         }
 
+        // The key names its workspace; only that workspace's grain is asked, and it checks the secret.
+        TenantContext.Set(workspaceId);
         var result = await grains.GetGrain<IWorkspaceGrain>(workspaceId).AuthenticateAsync(keyId, secret);
         if (result.Principal is not { } principal)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 
 using Platform.Grains.Interfaces.Security;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Security;
 
@@ -27,6 +28,8 @@ public sealed class KeyRotationService(IGrainFactory grains, IKeyEncryptionKeyPr
     public async Task<KeyRotationProgress> RotateAsync(IEnumerable<string> workspaceIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspaceIds);
+        // Rotation is the operator's work across every workspace; the runtime's tenant filter is told so.
+        TenantContext.SetOperator();
         var record = grains.GetGrain<IKeyRotationGrain>(ProgressKey);
         var progress = await record.GetAsync();
         if (!progress.InProgress)

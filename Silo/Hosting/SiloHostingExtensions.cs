@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
+using Platform.Silo.Isolation;
 using Platform.Silo.Storage;
 
 namespace Platform.Silo.Hosting;
@@ -40,6 +41,9 @@ public static class SiloHostingExtensions
 
         silo.AddReminders();
         silo.AddOutgoingGrainCallFilter<CallChainReentrancyFilter>();
+
+        // Isolation by the runtime as well as by the gateway's routes; the product says which grains belong to whom.
+        silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageStartup>();
         return silo.UseConfiguredStorage(configuration);
     }
