@@ -8,11 +8,6 @@ using Platform.Gateway.Apis;
 using Platform.Gateway.Errors;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.Security;
-using Platform.Grains;
-using Platform.Grains.Budget;
-using Platform.Grains.Events;
-using Platform.Grains.Runs;
-using Platform.Grains.Security;
 using Platform.Silo.Hosting;
 
 namespace Platform.Gateway.Hosting;
@@ -22,24 +17,8 @@ internal static class PlatformHostingExtensions
 {
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
-        // One setting moves all local data: the SQLite file follows Platform:DataDirectory unless placed on its own.
-        if (string.IsNullOrEmpty(builder.Configuration["Silo:Sqlite:DataDirectory"]) && builder.Configuration["Platform:DataDirectory"] is { Length: > 0 } dataDirectory)
-        {
-            builder.Configuration["Silo:Sqlite:DataDirectory"] = dataDirectory;
-        }
-
         // A co-hosted silo: the gateway's grain calls skip the network hop; with one node, membership is in memory.
-        builder.UseOrleans(silo => silo
-            .UseSingleNodeClustering(builder.Configuration)
-            .AddPlatformRuntime(builder.Configuration));
-        builder.Services.AddPlatformGrains();
-        builder.Services.AddWorkspaceEncryption(builder.Configuration);
-        builder.Services.AddPlatformModelsAndTools(builder.Configuration);
-        builder.Services.AddPlatformEvents(builder.Configuration);
-        builder.Services.AddBudget();
-
-        builder.Services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<RunIndexOptions>().BindConfiguration(RunIndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddPlatformSilo();
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();

@@ -1,6 +1,6 @@
 namespace Platform.Silo.Isolation;
 
-/// <summary>What the product tells <see cref="TenantCallFilter"/>: which tenant a grain belongs to, and how a refusal is recorded.</summary>
+/// <summary>What the product tells the silo's tenant call filter: which tenant a grain belongs to, and how a refusal is recorded.</summary>
 public interface ITenantIsolation
 {
     /// <summary>The tenant <paramref name="grainId"/> belongs to, or <see langword="null"/> for a grain of no tenant (the operator's, the installation's).</summary>

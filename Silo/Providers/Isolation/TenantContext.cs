@@ -2,7 +2,7 @@ namespace Platform.Silo.Isolation;
 
 /// <summary>
 /// Which tenant a call from outside the cluster acts for, carried in Orleans' <see cref="RequestContext"/>. The gateway
-/// sets it from the authenticated key before any grain call; <see cref="TenantCallFilter"/> reads it. It flows to the
+/// sets it from the authenticated key before any grain call; the silo's tenant call filter reads it. It flows to the
 /// grains a call reaches, but between grains the filter judges the calling grain's own key, which nobody can forge.
 /// </summary>
 public static class TenantContext

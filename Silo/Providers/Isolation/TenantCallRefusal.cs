@@ -1,6 +1,6 @@
 namespace Platform.Silo.Isolation;
 
-/// <summary>A call <see cref="TenantCallFilter"/> refused.</summary>
+/// <summary>A call the silo's tenant call filter refused.</summary>
 /// <param name="Target">The grain the call was aimed at.</param>
 /// <param name="TargetTenant">The tenant that grain belongs to.</param>
 /// <param name="Caller">Who called: a grain id, or <c>client</c> for a call from outside the cluster.</param>
