@@ -44,7 +44,7 @@ internal sealed class ChatProxy(
         var actor = $"user:{user.FindFirst(PlatformClaims.UserId)?.Value}";
 
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
-        var settings = await grains.GetGrain<IWorkspaceGrain>(workspaceId).GetProxySettingsAsync();
+        var settings = context.Features.Get<ProxySettings>() ?? await grains.GetGrain<IWorkspaceGrain>(workspaceId).GetProxySettingsAsync();
         var model = settings.Model;
         var request = ChatRequestParser.Parse(body, out var rejection);
         if (request is null)
@@ -150,6 +150,22 @@ internal sealed class ChatProxy(
         var strict = options.Value.StrictBilling;
         var budget = grains.GetGrain<IBudgetGrain>(call.WorkspaceId);
         var charge = call.ChargeMicros();
+        var record = await AuditRecordAsync(call, charge);
+        if (!strict && charge > 0 && record is { } completed)
+        {
+            // The common case in one grain call: the budget settles in memory and hands the audit entry on.
+            try
+            {
+                await budget.SettleDeferredAsync(call.ReservationId, charge, completed);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ProxyLog.SettleFailed(logger, call.WorkspaceId, charge, ex);
+            }
+
+            return;
+        }
+
         try
         {
             if (charge > 0)
@@ -169,16 +185,34 @@ internal sealed class ChatProxy(
             ProxyLog.SettleFailed(logger, call.WorkspaceId, charge, ex);
         }
 
+        if (record is null)
+        {
+            return;
+        }
+
         try
         {
-            var sealedPrompt = call.AuditContent ? await SealPromptAsync(call.WorkspaceId, call.Request) : null;
-            var record = ProxyAudit.Completed(call, charge, Stopwatch.GetElapsedTime(call.StartedTimestamp), sealedPrompt);
             var audit = grains.GetGrain<IAuditLogGrain>(call.WorkspaceId);
             await (strict ? audit.AppendAsync(record) : audit.AppendDeferredAsync(record));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             ProxyLog.AuditFailed(logger, call.WorkspaceId, ex);
+        }
+    }
+
+    /// <summary>The call's audit entry (with the prompt sealed when the workspace keeps it), or null when sealing failed (logged).</summary>
+    private async Task<AuditRecord?> AuditRecordAsync(ProxyCall call, long charge)
+    {
+        try
+        {
+            var sealedPrompt = call.AuditContent ? await SealPromptAsync(call.WorkspaceId, call.Request) : null;
+            return ProxyAudit.Completed(call, charge, Stopwatch.GetElapsedTime(call.StartedTimestamp), sealedPrompt);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ProxyLog.AuditFailed(logger, call.WorkspaceId, ex);
+            return null;
         }
     }
 

@@ -60,6 +60,12 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Fail(result.Failure ?? "The API key is not valid.", $"plat_{workspaceId}_{keyId}");
         }
 
+        if (result.Proxy is { } proxy)
+        {
+            // The OpenAI-compatible endpoint's settings came with the key: it need not ask the workspace again.
+            Context.Features.Set(proxy);
+        }
+
         var claims = new List<Claim>
         {
             new(PlatformClaims.WorkspaceId, principal.WorkspaceId),

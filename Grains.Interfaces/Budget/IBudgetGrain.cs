@@ -1,3 +1,5 @@
+using Platform.Grains.Interfaces.Audit;
+
 namespace Platform.Grains.Interfaces.Budget;
 
 /// <summary>
@@ -26,9 +28,10 @@ public interface IBudgetGrain : IGrainWithStringKey
     /// Settles like <see cref="SettleAsync"/> in memory at once (the cap counts it from now on) but writes the ledger in
     /// the next batch instead of before returning: for the model proxy, which must not pay a storage round trip per call.
     /// The budget's durable lease covers the cost until its batch is written, so a crash in between withholds budget
-    /// rather than losing spend.
+    /// rather than losing spend. <paramref name="audit"/>, when given, is appended (deferred too) to the workspace's
+    /// audit log whatever the settle's outcome: the model proxy settles and audits each call with this one call.
     /// </summary>
-    Task SettleDeferredAsync(string reservationId, long actualMicros);
+    Task SettleDeferredAsync(string reservationId, long actualMicros, AuditRecord? audit = null);
 
     /// <summary>Releases a reservation without spending (the call failed before it cost anything).</summary>
     Task<BudgetStatus> ReleaseAsync(string reservationId);

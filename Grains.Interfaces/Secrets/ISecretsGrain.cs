@@ -35,7 +35,8 @@ public interface ISecretsGrain : IGrainWithStringKey
 
     /// <summary>
     /// Looks for any secret value (plain, base64, base64url, hex or percent-encoded) in content about to leave the
-    /// workspace. The finding names the secret and the encoding, never the value.
+    /// workspace, then for the workspace's data keys (asked of its key grain). The finding names the secret or key
+    /// version and the encoding, never the value.
     /// </summary>
     Task<EgressFinding?> InspectEgressAsync(string content);
 

@@ -272,7 +272,35 @@ public sealed class BudgetGrain(
     /// Validation and refusals are those of <see cref="SettleAsync"/>. The ledger entry is queued for the background
     /// flush; the lease covers it until then. A crossed threshold is checkpointed and announced before returning.
     /// </remarks>
-    public async Task SettleDeferredAsync(string reservationId, long actualMicros)
+    public async Task SettleDeferredAsync(string reservationId, long actualMicros, AuditRecord? audit = null)
+    {
+        try
+        {
+            await SettleDeferredCoreAsync(reservationId, actualMicros);
+        }
+        finally
+        {
+            if (audit is not null)
+            {
+                await AuditDeferredAsync(audit);
+            }
+        }
+    }
+
+    private async Task AuditDeferredAsync(AuditRecord audit)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IAuditLogGrain>(PrimaryKey).AppendDeferredAsync(audit);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The spend is on the books either way; a lost audit line is logged, as the gateway logged it before.
+            BudgetLog.CallAuditFailed(logger, PrimaryKey, audit.Kind, ex);
+        }
+    }
+
+    private async Task SettleDeferredCoreAsync(string reservationId, long actualMicros)
     {
         BudgetRules.ValidateActual(actualMicros);
         await MaintainAsync();

@@ -31,4 +31,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(EventId = 4309, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: auditing {WithheldMicros} micro-dollars withheld for an open lease failed; the amount stays withheld")]
     public static partial void LeaseWithheldAuditFailed(ILogger logger, string workspaceId, long withheldMicros, Exception exception);
+
+    [LoggerMessage(EventId = 4310, Level = LogLevel.Error, Message = "Workspace {WorkspaceId}: the audit entry ({Kind}) sent with a settle could not be appended")]
+    public static partial void CallAuditFailed(ILogger logger, string workspaceId, string kind, Exception exception);
 }

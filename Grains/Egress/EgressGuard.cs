@@ -1,6 +1,5 @@
 using Platform.Grains.Interfaces.Egress;
 using Platform.Grains.Interfaces.Secrets;
-using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
 
 namespace Platform.Grains.Egress;
@@ -111,8 +110,7 @@ public sealed partial class EgressGuard(IGrainFactory grains)
             text = text + "\n" + System.Net.WebUtility.HtmlDecode(PercentDecode(text));
         }
 
-        return await grains.GetGrain<ISecretsGrain>(workspaceId).InspectEgressAsync(text)
-            ?? await grains.GetGrain<IWorkspaceKeyGrain>(workspaceId).InspectEgressAsync(text);
+        return await grains.GetGrain<ISecretsGrain>(workspaceId).InspectEgressAsync(text);
     }
 
     private static (string? Blocked, HashSet<PiiKind> Redact) Personal(string text, EgressPolicy policy)

@@ -51,6 +51,6 @@ internal sealed partial class WorkspaceTenantIsolation(IServiceProvider services
             TaskScheduler.Default);
     }
 
-    [LoggerMessage(EventId = 4302, Level = LogLevel.Error, Message = "A refused cross-tenant call could not be recorded in the audit log")]
+    [LoggerMessage(EventId = 4402, Level = LogLevel.Error, Message = "A refused cross-tenant call could not be recorded in the audit log")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception);
 }

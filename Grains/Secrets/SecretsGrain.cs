@@ -118,7 +118,11 @@ public sealed class SecretsGrain(
     public async Task<EgressFinding?> InspectEgressAsync(string content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return (await MatcherAsync()).Find(content);
+
+        // The workspace's data keys are searched too, by their own grain (the key bytes never leave it): one call from
+        // the caller for both, which the model proxy makes on every request.
+        return (await MatcherAsync()).Find(content)
+            ?? await GrainFactory.GetGrain<IWorkspaceKeyGrain>(PrimaryKey).InspectEgressAsync(content);
     }
 
     public async Task<SecretRedaction> RedactAsync(string content)

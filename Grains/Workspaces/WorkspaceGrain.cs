@@ -95,6 +95,11 @@ public sealed partial class WorkspaceGrain(
     public Task<ProxySettings> GetProxySettingsAsync()
     {
         EnsureLive();
+        return Task.FromResult(CurrentProxySettings());
+    }
+
+    private ProxySettings CurrentProxySettings()
+    {
         var snapshot = Catalog;
         var cached = _proxySettings;
         if (cached is null || cached.CatalogVersion != snapshot.Version)
@@ -104,7 +109,7 @@ public sealed partial class WorkspaceGrain(
             _proxySettings = cached;
         }
 
-        return Task.FromResult(cached.Settings);
+        return cached.Settings;
     }
 
     public Task<ImmutableArray<CatalogEntry>> GetModelsAsync()
@@ -328,7 +333,8 @@ public sealed partial class WorkspaceGrain(
         }
 
         var scopes = key.View.Scopes.Where(s => WorkspaceRules.RolesAllow(member.Roles, s)).ToImmutableSortedSet();
-        return Task.FromResult(new AuthenticationResult(new KeyPrincipal(PrimaryKey, key.View.KeyId, member.UserId, scopes, member.Roles), null));
+        var proxy = scopes.Contains(ApiKeyScope.Proxy) ? CurrentProxySettings() : null;
+        return Task.FromResult(new AuthenticationResult(new KeyPrincipal(PrimaryKey, key.View.KeyId, member.UserId, scopes, member.Roles), null, proxy));
     }
 
     public async Task DeleteAsync(ActingMember actor)

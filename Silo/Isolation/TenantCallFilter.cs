@@ -45,6 +45,6 @@ internal sealed partial class TenantCallFilter(ITenantIsolation isolation, ILogg
             : new TenantCallRefusal(context.TargetId, targetTenant, "client", claimed, context.MethodName);
     }
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Refused a call across tenants: {Caller} acting for {CallerTenant} called {Method} on {Target}")]
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Warning, Message = "Refused a call across tenants: {Caller} acting for {CallerTenant} called {Method} on {Target}")]
     private static partial void LogRefused(ILogger logger, string caller, string callerTenant, string target, string method);
 }
