@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Platform.Grains;
 using Platform.Grains.Budget;
 using Platform.Grains.Events;
@@ -33,7 +34,13 @@ public static class PlatformSiloHostingExtensions
         builder.Services.AddPlatformModelsAndTools(builder.Configuration);
         builder.Services.AddPlatformEvents(builder.Configuration);
         builder.Services.AddBudget();
-        builder.Services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RunOptions>()
+            .BindConfiguration(RunOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate<IOptions<SiloOptions>>(
+                static (runs, silo) => runs.ResumeInterval >= silo.Value.MinimumReminderPeriod,
+                "Platform:Runs:ResumeInterval must be at least Silo:MinimumReminderPeriod: runs resume through an Orleans reminder, which refuses a shorter period.")
+            .ValidateOnStart();
         builder.Services.AddOptions<RunIndexOptions>().BindConfiguration(RunIndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
