@@ -32,7 +32,7 @@ foreach (var initializer in provider.GetServices<IStorageInitializer>())
     await initializer.InitializeAsync(CancellationToken.None);
 }
 
-var storage = provider.GetRequiredService<IGrainStorage>();
+var storage = provider.GetRequiredService<IGrainStateStore>();
 var next = -1;
 var output = new object();
 

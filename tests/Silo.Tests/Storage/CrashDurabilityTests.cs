@@ -23,7 +23,7 @@ public sealed class CrashDurabilityTests(PostgresClusterFixture postgres)
             var acknowledged = await RunProbeUntilKilledAsync("sqlite", directory.FullName);
 
             await using var host = await StorageHost.StartSqliteAsync(directory.FullName);
-            await AssertAllStoredAsync(host.Storage, acknowledged);
+            await AssertAllStoredAsync(host.Store, acknowledged);
         }
         finally
         {
@@ -39,7 +39,7 @@ public sealed class CrashDurabilityTests(PostgresClusterFixture postgres)
         var acknowledged = await RunProbeUntilKilledAsync("postgres", database);
 
         await using var host = await StorageHost.StartPostgresAsync(database);
-        await AssertAllStoredAsync(host.Storage, acknowledged);
+        await AssertAllStoredAsync(host.Store, acknowledged);
     }
 
     private static async Task<IReadOnlyList<int>> RunProbeUntilKilledAsync(string provider, string target)
@@ -105,7 +105,7 @@ public sealed class CrashDurabilityTests(PostgresClusterFixture postgres)
         }
     }
 
-    private static async Task AssertAllStoredAsync(IGrainStorage storage, IReadOnlyList<int> acknowledged)
+    private static async Task AssertAllStoredAsync(IGrainStateStore storage, IReadOnlyList<int> acknowledged)
     {
         var missing = new List<int>();
         foreach (var n in acknowledged)

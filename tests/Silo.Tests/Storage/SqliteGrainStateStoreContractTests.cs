@@ -1,6 +1,6 @@
 namespace Platform.Silo.Tests.Storage;
 
-public sealed class SqliteGrainStorageContractTests : GrainStorageContractTests
+public sealed class SqliteGrainStateStoreContractTests : GrainStateStoreContractTests
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("silo-sqlite-");
 
