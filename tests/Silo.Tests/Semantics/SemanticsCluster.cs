@@ -13,11 +13,17 @@ internal static class SemanticsCluster
 {
     public static Task<PlatformTestCluster> StartAsync(string directory, FakeTimeProvider? time = null, StoreFaults? faults = null, short silos = 2, IDictionary<string, string?>? settings = null)
     {
-        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.Ordinal)
+        // SQLite in the test's directory unless the settings name another store (the journal stays there either way).
+        var all = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Silo:Storage"] = "sqlite",
             ["Silo:Sqlite:DataDirectory"] = directory,
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
         return PlatformTestCluster.StartAsync(
             services =>
             {
