@@ -26,4 +26,10 @@ public sealed class ChainGrain : Grain, IChainGrain
         TestGates.Record(Key, "released");
         return "released";
     }
+
+    public async Task FailAsync(string reason)
+    {
+        await Task.Yield();
+        throw new ChainRefusedException(reason);
+    }
 }

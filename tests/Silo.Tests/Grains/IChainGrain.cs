@@ -12,4 +12,7 @@ public interface IChainGrain : IGrainWithStringKey
 
     /// <summary>Records "holding" and waits for the test to open the key's gate.</summary>
     Task<string> HoldAsync();
+
+    /// <summary>Throws <see cref="ChainRefusedException"/> after an await.</summary>
+    Task FailAsync(string reason);
 }

@@ -165,6 +165,38 @@ public sealed class OrleansSemanticsTests : IDisposable
         Assert.Equal(1, await again.Grains.GetGrain<ICounterGrain>(key).GetAsync());
     }
 
+    [Fact]
+    public async Task A_grains_own_exception_reaches_the_client_with_its_type_and_the_activation_stays_usable()
+    {
+        await using var cluster = await SemanticsCluster.StartAsync(_directory.FullName);
+        var grain = cluster.Grains.GetGrain<IChainGrain>(TestGates.NewKey("fail"));
+
+        var refused = await Assert.ThrowsAsync<ChainRefusedException>(() => grain.FailAsync("over budget"));
+
+        Assert.Equal("over budget", refused.Message);
+        Assert.EndsWith("!", await grain.EchoAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_that_outlives_the_configured_call_timeout_fails_with_timeout_naming_the_method()
+    {
+        await using var cluster = await SemanticsCluster.StartAsync(_directory.FullName, settings: new Dictionary<string, string?> { ["Silo:CallTimeout"] = "00:00:02" });
+        var key = TestGates.NewKey("slow");
+
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => cluster.Grains.GetGrain<IChainGrain>(key).HoldAsync());
+
+        Assert.Contains(nameof(IChainGrain.HoldAsync), timeout.Message, StringComparison.Ordinal);
+        TestGates.Gate(key).SetResult();
+    }
+
+    [Fact]
+    public async Task Invalid_silo_options_are_refused_at_start()
+    {
+        var exception = await Assert.ThrowsAnyAsync<Exception>(() => SemanticsCluster.StartAsync(_directory.FullName, silos: 1, settings: new Dictionary<string, string?> { ["Silo:CallTimeout"] = "00:00:00" }));
+
+        Assert.Contains("CallTimeout", exception.ToString(), StringComparison.Ordinal);
+    }
+
     private static byte[] Json(CounterState state) => JsonSerializer.SerializeToUtf8Bytes(state, GrainStateJson.Options);
 
     private static (DateTime First, DateTime Current, TimeSpan Period) Tick(string recorded)

@@ -50,6 +50,10 @@ public sealed class StorageHost : IAsyncDisposable
             configure?.Invoke(options);
         }), initialize: true);
 
+    /// <summary>A PostgreSQL host whose schema is not created at start, for a server that is not there.</summary>
+    public static Task<StorageHost> StartUninitializedPostgresAsync(string connectionString) =>
+        StartAsync(services => services.AddPostgresGrainStorage(options => options.ConnectionString = connectionString), initialize: false);
+
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
     private static async Task<StorageHost> StartAsync(Action<IServiceCollection> addStorage, bool initialize)
