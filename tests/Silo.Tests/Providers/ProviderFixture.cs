@@ -24,6 +24,9 @@ public abstract class ProviderFixture : IAsyncLifetime
     /// <summary>Orleans' default grain storage of the silo.</summary>
     public IGrainStorage Storage => _cluster!.Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
 
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => _cluster!.Services;
+
     /// <summary>The SQLite directory (grain state for sqlite; the journal for azure).</summary>
     public string DataDirectory => _directory.FullName;
 

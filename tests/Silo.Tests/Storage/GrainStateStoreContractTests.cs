@@ -274,6 +274,42 @@ public abstract class GrainStateStoreContractTests : IAsyncLifetime
         Assert.Equal(2, Interlocked.Read(ref conflicts));
     }
 
+    [Fact]
+    public async Task Reads_writes_and_clears_are_timed_by_provider_and_operation()
+    {
+        var operations = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, _host!.Metrics.StorageDuration))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            string? provider = null, operation = null;
+            foreach (var tag in tags)
+            {
+                provider = tag.Key == "storage.provider" ? tag.Value as string : provider;
+                operation = tag.Key == "storage.operation" ? tag.Value as string : operation;
+            }
+
+            operations.Enqueue($"{provider}:{operation}");
+        });
+        listener.Start();
+        var grain = NewGrain();
+
+        var etag = await Storage.WriteAsync(grain, StateName, Bytes("timed"), null, Cancellation);
+        await Storage.ReadAsync(grain, StateName, Cancellation);
+        await Storage.ClearAsync(grain, StateName, etag, Cancellation);
+
+        var seen = operations.ToArray();
+        Assert.All(seen, o => Assert.StartsWith(Storage.ProviderName + ":", o, StringComparison.Ordinal));
+        Assert.Contains($"{Storage.ProviderName}:read", seen);
+        Assert.True(seen.Length >= 3, $"expected a measurement for the write, the read and the clear; got {string.Join(", ", seen)}");
+    }
+
     private static GrainId NewGrain() => GrainId.Create("contract", Guid.NewGuid().ToString("N"));
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
