@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a clean machine: installs what the tests need (PostgreSQL), builds with warnings as
 # errors, runs every test project, and ends with one line "N passed, N failed[, N skipped]".
-# Node.js and npm must be present for the OAuth tests (tests/TestSupport/oidc).
+# Node.js and npm must be present for the OAuth tests (tests/TestSupport/oidc) and for Azurite, Microsoft's Azure
+# Storage emulator (npm azurite, tests/Silo.Tests/azurite), which this script installs; the Azure storage tests start it
+# themselves on a free loopback port and never skip.
 # The PostgreSQL tests start throw-away clusters themselves (initdb/pg_ctl in a temp directory, a free loopback port);
 # with CI=true they fail rather than skip when PostgreSQL cannot be started.
 set -euo pipefail
@@ -46,8 +48,20 @@ ensure_node() {
   apt-get install -y -qq nodejs npm >/dev/null
 }
 
+# The Azure storage tests (Silo:Storage=azure) run against Azurite. 'npm ci' against the committed lock file, skipped
+# when node_modules already matches it; the marker is the one the test fixture (AzuriteInstall) checks and writes.
+ensure_azurite() {
+  local folder=tests/Silo.Tests/azurite hash
+  hash="$(sha256sum "$folder/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$folder/node_modules/.platform-lock-sha256" ] && [ "$(cat "$folder/node_modules/.platform-lock-sha256")" = "$hash" ]; then return; fi
+  log "installing Azurite (npm ci in $folder)"
+  (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  printf '%s' "$hash" > "$folder/node_modules/.platform-lock-sha256"
+}
+
 ensure_postgres
 ensure_node
+ensure_azurite
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log "building Platform.sln (warnings are errors)"

@@ -1,6 +1,5 @@
 using System.Globalization;
 
-using Platform.Silo;
 
 namespace Platform.StorageCrashProbe;
 
@@ -9,7 +8,7 @@ internal static class CrashProbe
 {
     public const string StateName = "probe";
 
-    public static GrainId Grain(int n) => new("crash-probe", n.ToString(CultureInfo.InvariantCulture));
+    public static GrainId Grain(int n) => GrainId.Create("crash-probe", n.ToString(CultureInfo.InvariantCulture));
 
     public static string Value(int n) => $"value-{n}";
 }

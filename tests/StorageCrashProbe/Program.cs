@@ -1,22 +1,29 @@
 // Writes grain states until killed, printing "ack <n>" only after write n is acknowledged (durable, by contract).
-// The durability test kills this process mid-stream and checks that every acknowledged write is still there.
+// The durability tests kill this process mid-stream and check that every acknowledged write is still there.
+// Mode "bytes" writes through the project's IGrainStateStore; "orleans" through Orleans' IGrainStorage over it,
+// the interface grains use.
 using System.Globalization;
 using System.Text;
 
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+using Orleans.Providers;
+
 using Platform.Silo.Storage;
 using Platform.StorageCrashProbe;
 
-if (args.Length != 3 || args[0] is not ("sqlite" or "postgres") || !int.TryParse(args[2], CultureInfo.InvariantCulture, out var count))
+if (args.Length is not (3 or 4) || args[0] is not ("sqlite" or "postgres") || !int.TryParse(args[2], CultureInfo.InvariantCulture, out var count)
+    || (args.Length == 4 && args[3] is not ("bytes" or "orleans")))
 {
-    Console.Error.WriteLine("usage: Platform.StorageCrashProbe sqlite|postgres <data directory | connection string> <count>");
+    Console.Error.WriteLine("usage: Platform.StorageCrashProbe sqlite|postgres <data directory | connection string> <count> [bytes|orleans]");
     return 2;
 }
 
+var throughOrleans = args.Length == 4 && args[3] == "orleans";
 var services = new ServiceCollection();
 services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+services.AddSingleton<IGrainContextAccessor, NoGrainContext>();
 if (args[0] == "sqlite")
 {
     services.AddSqliteGrainStorage(options => options.DataDirectory = args[1]);
@@ -32,7 +39,8 @@ foreach (var initializer in provider.GetServices<IStorageInitializer>())
     await initializer.InitializeAsync(CancellationToken.None);
 }
 
-var storage = provider.GetRequiredService<IGrainStorage>();
+var store = provider.GetRequiredService<IGrainStateStore>();
+var grainStorage = provider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
 var next = -1;
 var output = new object();
 
@@ -42,7 +50,15 @@ await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
     int n;
     while ((n = Interlocked.Increment(ref next)) < count)
     {
-        await storage.WriteAsync(CrashProbe.Grain(n), CrashProbe.StateName, Encoding.UTF8.GetBytes(CrashProbe.Value(n)), expectedEtag: null);
+        if (throughOrleans)
+        {
+            await grainStorage.WriteStateAsync(CrashProbe.StateName, CrashProbe.Grain(n), new Orleans.GrainState<CrashProbeState>(new CrashProbeState { Value = CrashProbe.Value(n) }));
+        }
+        else
+        {
+            await store.WriteAsync(CrashProbe.Grain(n), CrashProbe.StateName, Encoding.UTF8.GetBytes(CrashProbe.Value(n)), expectedEtag: null);
+        }
+
         lock (output)
         {
             Console.Out.WriteLine($"ack {n}");

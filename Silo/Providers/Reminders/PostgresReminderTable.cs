@@ -17,7 +17,7 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
 {
     private const string Columns = "grain_type, grain_key, name, due_at, period_ms, version";
     private const string UpsertSql = """
-        INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms, grain_hash, version) VALUES ($1, $2, $3, $4, $5, $6, 1)
+        INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms, grain_hash, version) VALUES ($1, $2, $3, $4, $5, $6, $7)
         ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms, grain_hash = excluded.grain_hash, version = reminders.version + 1
         RETURNING version
         """;
@@ -69,6 +69,7 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
             parameters.Add(new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = new DateTimeOffset(DateTime.SpecifyKind(entry.StartAt, DateTimeKind.Utc)) });
             parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = (long)entry.Period.TotalMilliseconds });
             parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = ReminderRows.Hash(entry.GrainId) });
+            parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = ReminderRows.FirstVersion() });
         }, static command => command.ExecuteScalarAsync()).ConfigureAwait(false);
         return Convert.ToInt64(version, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
     }

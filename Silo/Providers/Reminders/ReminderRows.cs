@@ -27,6 +27,13 @@ internal static class ReminderRows
         ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// The version (ETag) of a newly inserted row: random rather than 1, so a reminder removed and registered again
+    /// never gets back an ETag a stale holder still has, which would let that holder remove the new registration.
+    /// Updates add one; 2^62 leaves room for any number of them.
+    /// </summary>
+    public static long FirstVersion() => Random.Shared.NextInt64(1, 1L << 62);
+
     public static long? ParseVersion(string? etag) =>
         long.TryParse(etag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : null;
 }

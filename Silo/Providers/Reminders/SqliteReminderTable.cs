@@ -14,7 +14,7 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
 {
     private const string Columns = "grain_type, grain_key, name, due_at, period_ms, version";
     private const string UpsertSql = """
-        INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms, grain_hash, version) VALUES ($type, $key, $name, $due, $period, $hash, 1)
+        INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms, grain_hash, version) VALUES ($type, $key, $name, $due, $period, $hash, $version)
         ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms, grain_hash = excluded.grain_hash, version = version + 1
         RETURNING version;
         """;
@@ -65,6 +65,7 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
             command.Parameters.AddWithValue("$due", new DateTimeOffset(DateTime.SpecifyKind(entry.StartAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$period", (long)entry.Period.TotalMilliseconds);
             command.Parameters.AddWithValue("$hash", ReminderRows.Hash(entry.GrainId));
+            command.Parameters.AddWithValue("$version", ReminderRows.FirstVersion());
         }, static command => command.ExecuteScalarAsync()).ConfigureAwait(false);
         return Convert.ToInt64(version, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
     }

@@ -154,7 +154,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         _dataSource.Clear();
         var reason = Scrub(Describe(exception));
         _logger.StorageUnavailable(ProviderName, Location, reason);
-        return new StorageUnavailableException($"PostgreSQL storage is unavailable: {Endpoint}: {reason}", exception);
+        // Npgsql's exception stays out of it: Orleans serializes inner exceptions, has no codec for Npgsql's types, and
+        // a caller outside the silo would get CodecNotFoundException instead of this (and the gateway no 503). The
+        // message carries the scrubbed reason, which is also logged above.
+        return new StorageUnavailableException($"PostgreSQL storage is unavailable: {Endpoint}: {reason}");
     }
 
     /// <summary>

@@ -1,23 +1,35 @@
 namespace Platform.Silo.Tests.Grains;
 
+[GrainType("test-chain")]
 public sealed class ChainGrain : Grain, IChainGrain
 {
+    private string Key => this.GetPrimaryKeyString();
+
     public async Task<string> StartAsync(IChainGrain other)
     {
-        await Task.Yield();
-        var self = GrainFactory.GetGrain<IChainGrain>(PrimaryKey);
-        return $"{PrimaryKey}>{await other.BounceAsync(self)}";
+        ArgumentNullException.ThrowIfNull(other);
+        return $"{Key}>{await other.BounceAsync(this.AsReference<IChainGrain>())}";
     }
 
     public async Task<string> BounceAsync(IChainGrain origin)
     {
-        await Task.Yield();
-        return $"{PrimaryKey}>{await origin.LeafAsync()}";
+        ArgumentNullException.ThrowIfNull(origin);
+        return $"{Key}>{await origin.EchoAsync()}";
     }
 
-    public async Task<string> LeafAsync()
+    public Task<string> EchoAsync() => Task.FromResult($"{Key}!");
+
+    public async Task<string> HoldAsync()
+    {
+        TestGates.Record(Key, "holding");
+        await TestGates.Gate(Key).Task;
+        TestGates.Record(Key, "released");
+        return "released";
+    }
+
+    public async Task FailAsync(string reason)
     {
         await Task.Yield();
-        return $"{PrimaryKey}!";
+        throw new ChainRefusedException(reason);
     }
 }

@@ -1,25 +1,50 @@
 namespace Platform.Silo.Tests.Grains;
 
-public sealed class CounterGrain([PersistentState("counter")] IPersistentState<CounterState> counter) : Grain, ICounterGrain
+[GrainType("test-counter")]
+public sealed class CounterGrain([PersistentState("counter")] IPersistentState<CounterState> state) : Grain, ICounterGrain
 {
+    public const string GrainTypeName = "test-counter";
+
+    private readonly Guid _activation = Guid.NewGuid();
+
+    private string Key => this.GetPrimaryKeyString();
+
     public async Task<int> IncrementAsync()
     {
-        counter.State.Value++;
-        await counter.WriteStateAsync();
-        return counter.State.Value;
+        // Memory moves first, as in the platform's grains: a failed write leaves it ahead of storage.
+        state.State.Value++;
+        await state.WriteStateAsync();
+        return state.State.Value;
     }
 
-    public Task<int> GetAsync() => Task.FromResult(counter.State.Value);
+    public Task<int> GetAsync() => Task.FromResult(state.State.Value);
 
-    public async Task SetNoteAsync(string note)
+    public Task<bool> RecordExistsAsync() => Task.FromResult(state.RecordExists);
+
+    public Task ClearAsync() => state.ClearStateAsync();
+
+    public Task SetNoteAsync(string note)
     {
-        counter.State.Note = note;
-        await counter.WriteStateAsync();
+        state.State.Note = note;
+        return state.WriteStateAsync();
     }
 
-    public Task<string> GetNoteAsync() => Task.FromResult(counter.State.Note);
+    public Task<string> GetNoteAsync() => Task.FromResult(state.State.Note);
 
-    public Task ClearAsync() => counter.ClearStateAsync();
+    public Task<Guid> ActivationIdAsync() => Task.FromResult(_activation);
 
-    public Task<bool> RecordExistsAsync() => Task.FromResult(counter.RecordExists);
+    public async Task<int> IncrementAfterGateAsync()
+    {
+        TestGates.Record(Key, "holding");
+        await TestGates.Gate(Key).Task;
+        var value = await IncrementAsync();
+        TestGates.Record(Key, "written");
+        return value;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        TestGates.Record(Key, $"deactivated:{reason.ReasonCode}");
+        return Task.CompletedTask;
+    }
 }

@@ -1,9 +1,12 @@
 namespace Platform.Silo.Tests.Grains;
 
-/// <summary>State of <see cref="CounterGrain"/>; lives inside the grain, so it may be mutable.</summary>
+/// <summary>The persisted state of <see cref="CounterGrain"/>; stored as JSON by the project's grain storage.</summary>
+[GenerateSerializer]
 public sealed class CounterState
 {
+    [Id(0)]
     public int Value { get; set; }
 
+    [Id(1)]
     public string Note { get; set; } = "";
 }

@@ -1,14 +1,18 @@
 namespace Platform.Silo.Tests.Grains;
 
-/// <summary>Calls that travel A→B→A.</summary>
+/// <summary>Calls that go from one grain to another and back (A→B→A), as the run, approval and workspace grains do.</summary>
 public interface IChainGrain : IGrainWithStringKey
 {
-    /// <summary>Calls <paramref name="other"/>, which calls back into this grain, and returns the path taken.</summary>
+    /// <summary>Calls <paramref name="other"/>, which calls back into this grain while this call waits.</summary>
     Task<string> StartAsync(IChainGrain other);
 
-    /// <summary>Calls back into <paramref name="origin"/>.</summary>
     Task<string> BounceAsync(IChainGrain origin);
 
-    /// <summary>The end of the chain.</summary>
-    Task<string> LeafAsync();
+    Task<string> EchoAsync();
+
+    /// <summary>Records "holding" and waits for the test to open the key's gate.</summary>
+    Task<string> HoldAsync();
+
+    /// <summary>Throws <see cref="ChainRefusedException"/> after an await.</summary>
+    Task FailAsync(string reason);
 }

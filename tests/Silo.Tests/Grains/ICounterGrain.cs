@@ -1,23 +1,23 @@
 namespace Platform.Silo.Tests.Grains;
 
-/// <summary>A grain with persisted state.</summary>
+/// <summary>A counter persisted through Orleans' grain storage: what most platform grains do with their state.</summary>
 public interface ICounterGrain : IGrainWithStringKey
 {
-    /// <summary>Adds one and writes the state; returns the new value.</summary>
     Task<int> IncrementAsync();
 
-    /// <summary>The value this activation holds.</summary>
     Task<int> GetAsync();
 
-    /// <summary>Stores a note of any size.</summary>
-    Task SetNoteAsync(string note);
+    Task<bool> RecordExistsAsync();
 
-    /// <summary>The note this activation holds.</summary>
-    Task<string> GetNoteAsync();
-
-    /// <summary>Clears the stored state.</summary>
     Task ClearAsync();
 
-    /// <summary>Whether storage holds a record, as this activation knows it.</summary>
-    Task<bool> RecordExistsAsync();
+    Task SetNoteAsync(string note);
+
+    Task<string> GetNoteAsync();
+
+    /// <summary>Identifies the activation, so a test sees whether a call reached a fresh one.</summary>
+    Task<Guid> ActivationIdAsync();
+
+    /// <summary>Records "holding", waits for the test to open the key's gate, then increments and writes.</summary>
+    Task<int> IncrementAfterGateAsync();
 }

@@ -1,15 +1,29 @@
+using System.Globalization;
+
 namespace Platform.Silo.Tests.Grains;
 
+/// <summary>Records each tick as <c>woke:name@first|current|period</c>, the tick status Orleans delivers.</summary>
+[GrainType("test-wakeup")]
 public sealed class WakeUpGrain : Grain, IWakeUpGrain, IRemindable
 {
-    public Task ScheduleAsync(string name, TimeSpan dueTime, TimeSpan period) =>
-        RegisterOrUpdateReminderAsync(name, dueTime, period);
+    private string Key => this.GetPrimaryKeyString();
 
-    public Task<bool> CancelAsync(string name) => UnregisterReminderAsync(name);
+    public Task ScheduleAsync(string name, TimeSpan dueTime, TimeSpan period) => this.RegisterOrUpdateReminder(name, dueTime, period);
 
-    public Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    public async Task<bool> CancelAsync(string name)
     {
-        TestGates.Record(PrimaryKey, $"woke:{reminderName}");
+        if (await this.GetReminder(name) is not { } reminder)
+        {
+            return false;
+        }
+
+        await this.UnregisterReminder(reminder);
+        return true;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        TestGates.Record(Key, string.Create(CultureInfo.InvariantCulture, $"woke:{reminderName}@{status.FirstTickTime:O}|{status.CurrentTickTime:O}|{status.Period}"));
         return Task.CompletedTask;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 
-using Platform.Silo.Reminders;
 using Platform.Testing;
 
 namespace Platform.Silo.Tests.Storage;
@@ -32,18 +31,19 @@ public sealed class PostgresOutageTests : IAsyncLifetime
     public async Task Calls_fail_fast_while_the_server_is_down_and_succeed_once_it_is_back()
     {
         await using var host = await StorageHost.StartPostgresAsync(Cluster.ConnectionString);
-        var grain = new GrainId("outage", Guid.NewGuid().ToString("N"));
-        var etag = await host.Storage.WriteAsync(grain, StateName, Bytes("before"), null, Cancellation);
+        var grain = GrainId.Create("outage", Guid.NewGuid().ToString("N"));
+        var etag = await host.Store.WriteAsync(grain, StateName, Bytes("before"), null, Cancellation);
 
         await Cluster.StopAsync(Cancellation);
 
         var failures = new[]
         {
-            await FailsFastAsync("read", () => host.Storage.ReadAsync(grain, StateName, Cancellation)),
-            await FailsFastAsync("write", () => host.Storage.WriteAsync(grain, StateName, Bytes("during"), etag, Cancellation)),
-            await FailsFastAsync("clear", () => host.Storage.ClearAsync(grain, StateName, etag, Cancellation)),
-            await FailsFastAsync("reminder read", () => host.Reminders.ReadAllAsync(Cancellation)),
-            await FailsFastAsync("reminder upsert", () => host.Reminders.UpsertAsync(new ReminderEntry(grain, "tick", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1)), Cancellation)),
+            await FailsFastAsync("read", () => host.Store.ReadAsync(grain, StateName, Cancellation)),
+            await FailsFastAsync("write", () => host.Store.WriteAsync(grain, StateName, Bytes("during"), etag, Cancellation)),
+            await FailsFastAsync("clear", () => host.Store.ClearAsync(grain, StateName, etag, Cancellation)),
+            await FailsFastAsync("reminder read", () => host.Reminders.ReadRows(grain, Cancellation)),
+            await FailsFastAsync("reminder range read", () => host.Reminders.ReadRows(0, 0, Cancellation)),
+            await FailsFastAsync("reminder upsert", () => host.Reminders.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "tick", StartAt = DateTime.UnixEpoch, Period = TimeSpan.FromMinutes(1) }, Cancellation)),
         };
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join(Environment.NewLine, failures.Select(static f => f.Message)));
         Assert.All(failures, failure =>
@@ -55,26 +55,26 @@ public sealed class PostgresOutageTests : IAsyncLifetime
 
         await Cluster.RestartAsync(Cancellation);
 
-        var stored = await host.Storage.ReadAsync(grain, StateName, Cancellation);
+        var stored = await host.Store.ReadAsync(grain, StateName, Cancellation);
         Assert.Equal("before", Text(stored!.Payload));
         Assert.Equal(etag, stored.Etag);
-        var after = await host.Storage.WriteAsync(grain, StateName, Bytes("after"), etag, Cancellation);
-        Assert.Equal(after, (await host.Storage.ReadAsync(grain, StateName, Cancellation))!.Etag);
+        var after = await host.Store.WriteAsync(grain, StateName, Bytes("after"), etag, Cancellation);
+        Assert.Equal(after, (await host.Store.ReadAsync(grain, StateName, Cancellation))!.Etag);
     }
 
     [Fact]
     public async Task A_server_restart_between_calls_is_invisible_to_the_next_calls()
     {
         await using var host = await StorageHost.StartPostgresAsync(Cluster.ConnectionString);
-        var grain = new GrainId("outage", Guid.NewGuid().ToString("N"));
-        var etag = await host.Storage.WriteAsync(grain, StateName, Bytes("before"), null, Cancellation);
-        Assert.NotNull(await host.Storage.ReadAsync(grain, StateName, Cancellation));
+        var grain = GrainId.Create("outage", Guid.NewGuid().ToString("N"));
+        var etag = await host.Store.WriteAsync(grain, StateName, Bytes("before"), null, Cancellation);
+        Assert.NotNull(await host.Store.ReadAsync(grain, StateName, Cancellation));
 
         // The pool now holds connections the restart kills; the next calls must not trip over them.
         await Cluster.RestartAsync(Cancellation);
 
-        var next = await host.Storage.WriteAsync(grain, StateName, Bytes("after"), etag, Cancellation);
-        Assert.Equal(next, (await host.Storage.ReadAsync(grain, StateName, Cancellation))!.Etag);
+        var next = await host.Store.WriteAsync(grain, StateName, Bytes("after"), etag, Cancellation);
+        Assert.Equal(next, (await host.Store.ReadAsync(grain, StateName, Cancellation))!.Etag);
     }
 
     private static async Task<StorageUnavailableException> FailsFastAsync(string operation, Func<Task> call)

@@ -18,7 +18,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
 
         await using (var host = await StorageHost.StartSqliteAsync(nested))
         {
-            await host.Storage.WriteAsync(new GrainId("sqlite", "wal"), "state", Encoding.UTF8.GetBytes("x"), null, Cancellation);
+            await host.Store.WriteAsync(GrainId.Create("sqlite", "wal"), "state", Encoding.UTF8.GetBytes("x"), null, Cancellation);
         }
 
         Assert.True(File.Exists(Path.Combine(nested, "silo.db")), "the database file was not created in the missing data directory");
@@ -40,7 +40,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
         await using (var host = await StorageHost.StartSqliteAsync(_directory.FullName))
         {
             pending = Enumerable.Range(0, 500)
-                .Select(i => host.Storage.WriteAsync(new GrainId("drain", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "state", Encoding.UTF8.GetBytes($"v{i}"), null, Cancellation))
+                .Select(i => host.Store.WriteAsync(GrainId.Create("drain", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "state", Encoding.UTF8.GetBytes($"v{i}"), null, Cancellation))
                 .ToArray();
         }
 
@@ -52,7 +52,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
         await using var reopened = await StorageHost.StartSqliteAsync(_directory.FullName);
         for (var i = 0; i < pending.Length; i++)
         {
-            var stored = await reopened.Storage.ReadAsync(new GrainId("drain", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "state", Cancellation);
+            var stored = await reopened.Store.ReadAsync(GrainId.Create("drain", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "state", Cancellation);
             Assert.Equal($"v{i}", Encoding.UTF8.GetString(stored!.Payload!));
         }
     }
@@ -65,10 +65,10 @@ public sealed class SqliteGrainStorageTests : IDisposable
         await File.WriteAllTextAsync(blocker, "not a directory", Cancellation);
         var unusable = Path.Combine(blocker, "data");
         await using var host = await StorageHost.StartSqliteAsync(unusable, initialize: false);
-        var grain = new GrainId("sqlite", "unavailable");
+        var grain = GrainId.Create("sqlite", "unavailable");
 
-        var read = await Assert.ThrowsAsync<StorageUnavailableException>(() => host.Storage.ReadAsync(grain, "state", Cancellation));
-        var write = await Assert.ThrowsAsync<StorageUnavailableException>(() => host.Storage.WriteAsync(grain, "state", new byte[1], null, Cancellation));
+        var read = await Assert.ThrowsAsync<StorageUnavailableException>(() => host.Store.ReadAsync(grain, "state", Cancellation));
+        var write = await Assert.ThrowsAsync<StorageUnavailableException>(() => host.Store.WriteAsync(grain, "state", new byte[1], null, Cancellation));
 
         Assert.StartsWith("SQLite storage is unavailable", read.Message, StringComparison.Ordinal);
         Assert.Contains(unusable, read.Message, StringComparison.Ordinal);

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+using Orleans.Providers;
+
 using Platform.Silo.Diagnostics;
 using Platform.Silo.Journal;
-using Platform.Silo.Reminders;
 using Platform.Silo.Storage;
 
 namespace Platform.Silo.Tests.Storage;
@@ -16,7 +17,8 @@ public sealed class StorageHost : IAsyncDisposable
     private StorageHost(ServiceProvider services)
     {
         _services = services;
-        Storage = services.GetRequiredService<IGrainStorage>();
+        Store = services.GetRequiredService<IGrainStateStore>();
+        GrainStorage = services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
         Reminders = services.GetRequiredService<IReminderTable>();
         Journal = services.GetRequiredService<IJournalStorage>();
         Metrics = services.GetRequiredService<SiloMetrics>();
@@ -24,7 +26,11 @@ public sealed class StorageHost : IAsyncDisposable
 
     public SiloMetrics Metrics { get; }
 
-    public IGrainStorage Storage { get; }
+    /// <summary>The project's byte store (what the old runtime called its grain storage).</summary>
+    public IGrainStateStore Store { get; }
+
+    /// <summary>Orleans' grain storage over <see cref="Store"/>, as grains use it.</summary>
+    public IGrainStorage GrainStorage { get; }
 
     public IReminderTable Reminders { get; }
 
@@ -44,12 +50,17 @@ public sealed class StorageHost : IAsyncDisposable
             configure?.Invoke(options);
         }), initialize: true);
 
+    /// <summary>A PostgreSQL host whose schema is not created at start, for a server that is not there.</summary>
+    public static Task<StorageHost> StartUninitializedPostgresAsync(string connectionString) =>
+        StartAsync(services => services.AddPostgresGrainStorage(options => options.ConnectionString = connectionString), initialize: false);
+
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
     private static async Task<StorageHost> StartAsync(Action<IServiceCollection> addStorage, bool initialize)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<IGrainContextAccessor, NoGrainContext>();
         addStorage(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 
 using Platform.Silo.Diagnostics;
 using Platform.Silo.Journal;
-using Platform.Silo.Reminders;
 using Platform.Silo.Storage;
 
 namespace Platform.Silo.Tests.Storage;
@@ -18,11 +17,12 @@ public sealed class StorageRegistrationTests
         builder.Services.AddSqliteGrainStorage(static o => o.DataDirectory = Path.GetTempPath());
         using var host = builder.Build();
 
-        Assert.Equal("sqlite", host.Services.GetRequiredService<IGrainStorage>().ProviderName);
+        Assert.Equal("sqlite", host.Services.GetRequiredService<IGrainStateStore>().ProviderName);
         Assert.NotNull(host.Services.GetRequiredService<IReminderTable>());
         Assert.NotNull(host.Services.GetRequiredService<IJournalStorage>());
         Assert.Equal(3, host.Services.GetServices<IStorageInitializer>().Count());
         Assert.NotNull(host.Services.GetRequiredService<SiloMetrics>());
+        AssertOrleansGrainStorageRegistered(builder.Services);
     }
 
     [Fact]
@@ -32,10 +32,11 @@ public sealed class StorageRegistrationTests
         builder.Services.AddPostgresGrainStorage(static o => o.ConnectionString = "Host=127.0.0.1;Port=1;Username=u;Password=p");
         using var host = builder.Build();
 
-        Assert.Equal("postgres", host.Services.GetRequiredService<IGrainStorage>().ProviderName);
+        Assert.Equal("postgres", host.Services.GetRequiredService<IGrainStateStore>().ProviderName);
         Assert.NotNull(host.Services.GetRequiredService<IReminderTable>());
         Assert.NotNull(host.Services.GetRequiredService<IJournalStorage>());
         Assert.Equal(3, host.Services.GetServices<IStorageInitializer>().Count());
+        AssertOrleansGrainStorageRegistered(builder.Services);
     }
 
     [Fact]
@@ -62,5 +63,13 @@ public sealed class StorageRegistrationTests
 
         Assert.Contains(nameof(PostgresStorageOptions.ConnectionString), failure.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(PostgresStorageOptions.MaxWriteBatch), failure.Message, StringComparison.Ordinal);
+    }
+
+    // Orleans looks grain storage up both ways: unkeyed for [PersistentState] without a provider, keyed "Default" by name.
+    // Resolving it needs a silo (the activation accessor), so the registrations are checked, not resolved.
+    private static void AssertOrleansGrainStorageRegistered(IServiceCollection services)
+    {
+        Assert.Contains(services, static d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
+        Assert.Contains(services, static d => d.ServiceType == typeof(IGrainStorage) && !d.IsKeyedService);
     }
 }

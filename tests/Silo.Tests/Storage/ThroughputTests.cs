@@ -15,7 +15,7 @@ public sealed class ThroughputTests(ITestOutputHelper output, PostgresClusterFix
         try
         {
             await using var host = await StorageHost.StartSqliteAsync(directory.FullName);
-            await MeasureAndCompareAsync("SQLite", host.Storage, singleWrites: 3_000, manyWritesEach: 500);
+            await MeasureAndCompareAsync("SQLite", host.Store, singleWrites: 3_000, manyWritesEach: 500);
         }
         finally
         {
@@ -27,10 +27,10 @@ public sealed class ThroughputTests(ITestOutputHelper output, PostgresClusterFix
     public async Task Postgres_group_commit_lets_many_concurrent_writers_share_each_durable_commit()
     {
         await using var host = await StorageHost.StartPostgresAsync(await postgres.Cluster.CreateDatabaseAsync("throughput", TestContext.Current.CancellationToken));
-        await MeasureAndCompareAsync("PostgreSQL", host.Storage, singleWrites: 1_000, manyWritesEach: 200);
+        await MeasureAndCompareAsync("PostgreSQL", host.Store, singleWrites: 1_000, manyWritesEach: 200);
     }
 
-    private async Task MeasureAndCompareAsync(string provider, IGrainStorage storage, int singleWrites, int manyWritesEach)
+    private async Task MeasureAndCompareAsync(string provider, IGrainStateStore storage, int singleWrites, int manyWritesEach)
     {
         var payload = new byte[256];
         Random.Shared.NextBytes(payload);
@@ -44,12 +44,12 @@ public sealed class ThroughputTests(ITestOutputHelper output, PostgresClusterFix
         Assert.True(many > single, $"{provider}: 64 concurrent writers reached {many:N0} writes/s, no more than one writer's {single:N0}: group commit is not sharing commits.");
     }
 
-    private static async Task<double> MeasureAsync(IGrainStorage storage, byte[] payload, int writers, int writesPerWriter, string run)
+    private static async Task<double> MeasureAsync(IGrainStateStore storage, byte[] payload, int writers, int writesPerWriter, string run)
     {
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
-            var grain = new GrainId("throughput", $"{run}-{w}");
+            var grain = GrainId.Create("throughput", $"{run}-{w}");
             string? etag = null;
             for (var i = 0; i < writesPerWriter; i++)
             {
