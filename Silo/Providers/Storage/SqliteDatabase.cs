@@ -122,14 +122,17 @@ internal sealed class SqliteDatabase : IDisposable
     {
         using var probe = connection.CreateCommand();
         probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('reminders') WHERE name = 'grain_hash';";
-        if ((long)(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0)
+        if ((long)(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
         {
-            return;
+            using var alter = connection.CreateCommand();
+            alter.CommandText = "ALTER TABLE reminders ADD COLUMN grain_hash INTEGER NULL; ALTER TABLE reminders ADD COLUMN version INTEGER NOT NULL DEFAULT 1;";
+            await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        using var alter = connection.CreateCommand();
-        alter.CommandText = "ALTER TABLE reminders ADD COLUMN grain_hash INTEGER NULL; ALTER TABLE reminders ADD COLUMN version INTEGER NOT NULL DEFAULT 1;";
-        await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Each silo reads its range of the ring; without the index every refresh scans the table.
+        using var index = connection.CreateCommand();
+        index.CommandText = "CREATE INDEX IF NOT EXISTS reminders_grain_hash ON reminders (grain_hash);";
+        await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens a pooled connection with the durability settings every connection needs.</summary>
