@@ -19,7 +19,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
     private readonly SmtpTestServer _smtp = new();
     private LoopbackWebServer _hooks = null!;
     private readonly ScriptedHostResolver _dns = new();
-    private SiloTestHost _silo = null!;
+    private PlatformTestCluster _silo = null!;
 
     private IToolRunner Runner => _silo.Services.GetRequiredService<IToolRunner>();
 
