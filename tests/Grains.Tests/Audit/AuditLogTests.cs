@@ -532,7 +532,7 @@ public abstract class AuditLogTests
         // A flush is no request, so the activation is idle while its batch is held: a collection pass of every idle
         // activation takes it, and its deactivation waits for the held batch. Idle collection runs on real time, so force a pass.
         var deactivated = silo.Cluster.WaitForDeactivationAsync(log);
-        var collecting = silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var collecting = silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
         await collecting.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.False(deactivated.IsCompleted);
 

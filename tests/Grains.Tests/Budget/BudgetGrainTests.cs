@@ -562,7 +562,8 @@ public abstract class BudgetGrainTests
     {
         const long Cap = 100_000;
         var workspace = NewWorkspace();
-        var (silo, gate) = await StartGatedAsync(await StoreAsync());
+        var probe = new SuspendedCallProbe();
+        var (silo, gate) = await StartGatedAsync(await StoreAsync(), probe);
         await using (silo)
         {
             var budget = Budget(silo, workspace);
@@ -574,6 +575,9 @@ public abstract class BudgetGrainTests
             await budget.SettleDeferredAsync(deferred.ReservationId!, 800).WaitAsync(Patience, Ct);
             await gate.Held.WaitAsync(Patience, Ct);
             var settle = budget.SettleAsync(durable.ReservationId!, 500);
+
+            // The settle crosses the client: fail the batch only once the grain holds it, waiting for the held write.
+            await probe.Suspended(nameof(IBudgetGrain.SettleAsync)).WaitAsync(Patience, Ct);
             gate.Fail(new StorageUnavailableException("disk gone"));
             await Assert.ThrowsAsync<StorageUnavailableException>(() => settle);
 
@@ -600,11 +604,21 @@ public abstract class BudgetGrainTests
             time: time ?? TestClock.Create(January),
             silos: silos);
 
-    private static async Task<(PlatformTestCluster Silo, LedgerGate Gate)> StartGatedAsync(Action<IServiceCollection> store)
+    private static async Task<(PlatformTestCluster Silo, LedgerGate Gate)> StartGatedAsync(Action<IServiceCollection> store, SuspendedCallProbe? probe = null)
     {
         // One silo: the gate wraps that silo's journal, which every budget and audit grain of the test then uses.
         LedgerGate? gate = null;
-        var silo = await StartAsync(store, watch: services => services.Decorate<IJournalStorage>(journal => gate = new LedgerGate(journal)), silos: 1);
+        var silo = await StartAsync(
+            store,
+            watch: services =>
+            {
+                services.Decorate<IJournalStorage>(journal => gate = new LedgerGate(journal));
+                if (probe is not null)
+                {
+                    services.AddSingleton<IIncomingGrainCallFilter>(probe);
+                }
+            },
+            silos: 1);
 
         // The silo resolves its journal at start-up (the audit log and budget grains get it injected on activation).
         _ = silo.Services.GetRequiredService<IJournalStorage>();

@@ -50,7 +50,7 @@ public abstract class AgentRunGrainTests : IDisposable
             // The processes "die" with the tool call in flight: every silo is killed, none finishes its turns.
             foreach (var node in silo.Cluster.Silos.ToList())
             {
-                await silo.Cluster.KillSiloAsync(node);
+                await silo.Cluster.KillSiloAsync(node, Ct);
             }
 
             await silo.DisposeAsync();
