@@ -517,7 +517,8 @@ public abstract class AuditLogTests
     [Fact]
     public async Task Idle_collection_writes_the_pending_deferred_appends_before_the_activation_goes()
     {
-        await using var silo = await StartControlledAsync(await StoreAsync());
+        var probe = new DeactivationProbe();
+        await using var silo = await StartControlledAsync(await StoreAsync(), extra: services => services.AddSingleton<IActivationWorkingSetObserver>(probe));
         var journal = Journal(silo);
         var log = silo.Grains.GetGrain<IAuditLogGrain>(NewWorkspace());
 
@@ -530,10 +531,11 @@ public abstract class AuditLogTests
         }
 
         // A flush is no request, so the activation is idle while its batch is held: a collection pass of every idle
-        // activation takes it, and its deactivation waits for the held batch. Idle collection runs on real time, so force a pass.
+        // activation takes it. Idle collection runs on real time, so force a pass (it returns once the deactivation it
+        // started is over, which waits for the held batch) and wait for the runtime to start deactivating the log.
         var deactivated = silo.Cluster.WaitForDeactivationAsync(log);
         var collecting = silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
-        await collecting.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await probe.Deactivating(log.GetGrainId()).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.False(deactivated.IsCompleted);
 
         // This read waits for the deactivation and then reaches a fresh activation, which knows only what storage holds.
@@ -541,6 +543,7 @@ public abstract class AuditLogTests
         journal.Release();
 
         await deactivated.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await collecting.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         var page = await read;
         Assert.Equal(Enumerable.Range(1, 100).Select(static i => $"call {i}"), page.Entries.Select(static e => e.Summary));
         Assert.Equal([1, 99], journal.Appends);
@@ -660,15 +663,15 @@ public abstract class AuditLogTests
     /// Starts one silo whose journal is a <see cref="ControlledJournal"/> over <paramref name="store"/>: one, because each
     /// silo has its own journal and the test holds the one its grain uses.
     /// </summary>
-    private static Task<PlatformTestCluster> StartControlledAsync(Action<IServiceCollection> store, CapturedLogs? logs = null, IDictionary<string, string?>? settings = null) =>
+    private static Task<PlatformTestCluster> StartControlledAsync(Action<IServiceCollection> store, CapturedLogs? logs = null, Action<IServiceCollection>? extra = null) =>
         GrainsCluster.StartAsync(
             services =>
             {
                 store(services);
                 ControlledJournal.Decorate(services);
                 logs?.AddTo(services);
+                extra?.Invoke(services);
             },
-            settings,
             silos: 1);
 
     private static ControlledJournal Journal(PlatformTestCluster silo) => (ControlledJournal)silo.Services.GetRequiredService<IJournalStorage>();

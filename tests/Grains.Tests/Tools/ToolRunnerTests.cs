@@ -161,6 +161,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
         await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).CreateAsync("Tools", "owner-1", "Owner");
         var validation = Catalog.Validate(ToolNames.EmailSend, JsonSerializer.Serialize(new { to = "bob@example.test", subject = "s", body = "b" }));
 
+        TenantContext.Set(workspace);
         var outcome = await silo.Services.GetRequiredService<IToolRunner>().RunAsync(new ToolInvocation(workspace, "run-1", ToolNames.EmailSend, validation.CanonicalArguments!, "call-1"), TestContext.Current.CancellationToken);
 
         Assert.False(outcome.Succeeded);
@@ -231,6 +232,7 @@ public sealed class ToolRunnerTests : IAsyncLifetime
         await grain.UpdateAsync(new WorkspacePatch(WebhookAllowlist: [url]), "owner-1");
         var validation = Catalog.Validate(ToolNames.WebhookPost, JsonSerializer.Serialize(new { url, message = "m" }));
 
+        TenantContext.Set(workspace);
         var outcome = await silo.Services.GetRequiredService<IToolRunner>().RunAsync(new ToolInvocation(workspace, "run-1", ToolNames.WebhookPost, validation.CanonicalArguments!, "call-1"), TestContext.Current.CancellationToken);
 
         Assert.False(outcome.Succeeded);
@@ -252,8 +254,10 @@ public sealed class ToolRunnerTests : IAsyncLifetime
     [Fact]
     public async Task The_runner_validates_again_and_refuses_arguments_the_catalog_would_refuse()
     {
+        var workspace = NewWorkspace();
+        TenantContext.Set(workspace);
         var outcome = await Runner.RunAsync(
-            new ToolInvocation(NewWorkspace(), "run-1", ToolNames.EmailSend, """{"to":"alice@example.test","subject":"s","body":"b","bcc":"eve@example.test"}""", "call-1"),
+            new ToolInvocation(workspace, "run-1", ToolNames.EmailSend, """{"to":"alice@example.test","subject":"s","body":"b","bcc":"eve@example.test"}""", "call-1"),
             TestContext.Current.CancellationToken);
 
         Assert.False(outcome.Succeeded);
