@@ -293,7 +293,6 @@ public abstract class AuditLogTests
             Record("tool.call", "too many details") with { Details = tooManyDetails },
             Record("tool.call", "long value", ("v", new string('x', 4097))),
             Record("tool.call", "empty key", ("", "x")),
-            Record("tool.call", "lone surrogate", ("v", "\ud800")),
         ];
 
         foreach (var record in refused)
@@ -301,6 +300,11 @@ public abstract class AuditLogTests
             var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => log.AppendAsync(record));
             Assert.False(string.IsNullOrWhiteSpace(error.Message));
         }
+
+        // A lone surrogate has no UTF-8 form, so it cannot cross the wire: the client's serializer sends U+FFFD instead.
+        // Grains calling the log on their own silo pass it as it is (calls there are copied, not serialized), so the
+        // grain's rule still refuses it.
+        Assert.ThrowsAny<ArgumentException>(() => AuditRecordRules.Validate(Record("tool.call", "lone surrogate", ("v", "\ud800"))));
 
         Assert.Contains("kind", (await Assert.ThrowsAnyAsync<ArgumentException>(() => log.AppendAsync(Record("Bad", "x")))).Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-value", (await Assert.ThrowsAnyAsync<ArgumentException>(
