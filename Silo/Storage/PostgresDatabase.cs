@@ -154,7 +154,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         _dataSource.Clear();
         var reason = Scrub(Describe(exception));
         _logger.StorageUnavailable(ProviderName, Location, reason);
-        return new StorageUnavailableException($"PostgreSQL storage is unavailable: {Endpoint}: {reason}", exception);
+        // Npgsql's exception is not kept as the inner one: this crosses to other silos and clients, and Orleans has no
+        // codec for it (the caller would get CodecNotFoundException instead); the reason is in the message and the log.
+        return new StorageUnavailableException($"PostgreSQL storage is unavailable: {Endpoint}: {reason}");
     }
 
     /// <summary>

@@ -492,7 +492,8 @@ public abstract class AuditLogTests
     [Fact]
     public async Task A_read_right_after_deferred_appends_waits_for_their_batch_and_sees_them_all()
     {
-        await using var silo = await StartControlledAsync();
+        var probe = new SuspendedCallProbe();
+        await using var silo = await StartControlledAsync(await StoreAsync(), extra: services => services.AddSingleton<IIncomingGrainCallFilter>(probe));
         var journal = Journal(silo);
         var log = silo.Grains.GetGrain<IAuditLogGrain>(NewWorkspace());
 
@@ -503,6 +504,9 @@ public abstract class AuditLogTests
         }
 
         var read = log.ReadAsync(0, 100);
+
+        // The read crosses the client: release the batch only once the read waits for it in the grain.
+        await probe.Suspended(nameof(IAuditLogGrain.ReadAsync)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.False(read.IsCompleted);
         journal.Release();
 
@@ -634,7 +638,8 @@ public abstract class AuditLogTests
         var workspace = NewWorkspace();
         // Two clusters over one store: two machines that each believe they own the workspace (a split cluster).
         await using var nodeA = await StartAsync(store, silos: 1);
-        await using var nodeB = await StartControlledAsync(store);
+        var probe = new SuspendedCallProbe();
+        await using var nodeB = await StartControlledAsync(store, extra: services => services.AddSingleton<IIncomingGrainCallFilter>(probe));
         var journalB = Journal(nodeB);
         var onA = nodeA.Grains.GetGrain<IAuditLogGrain>(workspace);
         var onB = nodeB.Grains.GetGrain<IAuditLogGrain>(workspace);
@@ -645,6 +650,9 @@ public abstract class AuditLogTests
         await onB.AppendDeferredAsync(Record("model.call", "b-lost"));
         await journalB.Reached;
         var read = onB.ReadAsync(0, 100);
+
+        // The read crosses the client: release the journal only once the read waits in the grain for the held batch.
+        await probe.Suspended(nameof(IAuditLogGrain.ReadAsync)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         journalB.Release();
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => read);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 using Platform.Grains.Budget;
 using Platform.Grains.Interfaces.Audit;
@@ -9,7 +10,6 @@ using Platform.Grains.Interfaces.Budget;
 using Platform.Silo;
 using Platform.Silo.Journal;
 using Platform.Silo.Storage;
-using Microsoft.Extensions.Time.Testing;
 using Platform.Testing;
 
 namespace Platform.Grains.Tests.Budget;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Platform.Grains.Tests.Budget;
+namespace Platform.Grains.Tests;
 
 /// <summary>
 /// A grain call filter that tells a test when a call to a named method has reached its grain and is suspended there
