@@ -25,6 +25,13 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IPlatformEvents, NullPlatformEvents>();
         services.TryAddSingleton<IApprovalNotifier, RunApprovalNotifier>();
         services.TryAddSingleton<ModelCatalogCache>();
+
+        // Each silo has its own cache; the catalogue grain reaches the others' through this grain service.
+        if (!services.Any(static d => d.ServiceType == typeof(ModelCatalogCacheClient)))
+        {
+            services.AddGrainService<ModelCatalogCacheService>();
+            services.AddSingleton<ModelCatalogCacheClient>();
+        }
         services.TryAddSingleton<ITenantIsolation, WorkspaceTenantIsolation>();
         return services;
     }

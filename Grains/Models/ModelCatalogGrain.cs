@@ -22,6 +22,7 @@ public sealed partial class ModelCatalogGrain(
     IOptions<ModelCatalogOptions> configured,
     IOptions<OpenAIModelOptions> providers,
     ModelCatalogCache cache,
+    ModelCatalogCacheClient otherSilos,
     TimeProvider time,
     ILogger<ModelCatalogGrain> logger) : Grain, IModelCatalogGrain
 {
@@ -60,7 +61,7 @@ public sealed partial class ModelCatalogGrain(
         State.Put[stored.Id] = stored;
         State.Removed.Remove(stored.Id);
         await catalog.WriteStateAsync();
-        Publish();
+        await PublishEverywhereAsync();
         await GrainFactory.AuditAsync(
             IModelCatalogGrain.Key,
             existing is null ? "catalog.entry_added" : "catalog.entry_changed",
@@ -98,7 +99,7 @@ public sealed partial class ModelCatalogGrain(
         State.Put.Remove(id);
         State.Removed.Add(id);
         await catalog.WriteStateAsync();
-        Publish();
+        await PublishEverywhereAsync();
         await GrainFactory.AuditAsync(IModelCatalogGrain.Key, "catalog.entry_removed", actor, $"Model '{id}' removed from the catalogue", ("id", id));
     }
 
@@ -136,6 +137,16 @@ public sealed partial class ModelCatalogGrain(
         {
             await catalog.WriteStateAsync();
         }
+    }
+
+    /// <summary>
+    /// Publishes here and on every other silo, so a change is in force cluster-wide when the call returns. A silo that
+    /// joins later loads the catalogue when its first workspace activates.
+    /// </summary>
+    private async Task PublishEverywhereAsync()
+    {
+        Publish();
+        await otherSilos.PublishToOtherSilosAsync(_snapshot.Entries);
     }
 
     private void Publish()

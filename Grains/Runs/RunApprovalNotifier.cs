@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Approvals;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Runs;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Runs;
 
@@ -27,6 +28,8 @@ public sealed partial class RunApprovalNotifier(IGrainFactory grains, ILogger<Ru
             {
                 try
                 {
+                    // Off any grain's turn the call has no calling grain for the tenant filter to judge: it acts for the approval's workspace.
+                    TenantContext.Set(workspaceId);
                     await run.ContinueAsync();
                 }
                 catch (Exception exception)

@@ -168,8 +168,16 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         {
             var first = NewVersion();
             ring = new KeyRing(first.Id, ImmutableDictionary<string, KekVersion>.Empty.Add(first.Id, first));
-            Save(ring);
-            SecurityLog.KeyFileCreated(_logger, KeyFilePath, first.Id);
+            if (Save(ring, create: true))
+            {
+                SecurityLog.KeyFileCreated(_logger, KeyFilePath, first.Id);
+            }
+            else
+            {
+                // Another silo of this machine (or process) created the file first: its key is the one, not ours.
+                ring = Read();
+                SecurityLog.KeyFileLoaded(_logger, KeyFilePath, ring.Versions.Count, ring.CurrentId);
+            }
         }
 
         _ring = ring;
@@ -228,7 +236,12 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         return new KeyRing(document.Current, versions.ToImmutable());
     }
 
-    private void Save(KeyRing ring)
+    /// <summary>
+    /// Writes the key file whole through a temporary file. With <paramref name="create"/> the file must not exist yet:
+    /// two silos sharing a data directory start at once, and the first key written must be the only one, or data sealed
+    /// under the other would never open again. Returns <see langword="false"/> when another writer created it first.
+    /// </summary>
+    private bool Save(KeyRing ring, bool create = false)
     {
         var document = new KeyFileDocument
         {
@@ -269,7 +282,23 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
                 File.SetUnixFileMode(temp, OwnerOnly);
             }
 
-            File.Move(temp, KeyFilePath, overwrite: true);
+            if (create)
+            {
+                try
+                {
+                    File.Move(temp, KeyFilePath, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(KeyFilePath))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                File.Move(temp, KeyFilePath, overwrite: true);
+            }
+
+            return true;
         }
         finally
         {

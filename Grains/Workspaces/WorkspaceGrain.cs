@@ -45,7 +45,13 @@ public sealed partial class WorkspaceGrain(
     {
         if (catalog.Current is null)
         {
-            await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).GetAsync();
+            // The catalogue grain publishes into the cache of the silo it runs on; on any other silo of the cluster the
+            // first workspace to activate fills this silo's cache from it.
+            var loaded = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).GetAsync();
+            if (catalog.Current is null)
+            {
+                catalog.Publish(loaded.Entries);
+            }
         }
 
         if (!State.Created)

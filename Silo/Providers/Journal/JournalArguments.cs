@@ -57,6 +57,8 @@ internal static class JournalArguments
             storedLastSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             expectedLastSequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    public static InconsistentStateException Conflict(string stream, long expectedLastSequence, Exception cause) =>
-        new($"Journal stream '{stream}' was extended by another writer: expected last sequence {expectedLastSequence}.", cause);
+    // The store's own exception (a duplicate key) is left out: this one crosses to callers on other silos and clients,
+    // which Orleans can serialize only for exceptions it has a codec for, and it has none for Npgsql's.
+    public static InconsistentStateException Conflict(string stream, long expectedLastSequence) =>
+        new($"Journal stream '{stream}' was extended by another writer: expected last sequence {expectedLastSequence}.");
 }

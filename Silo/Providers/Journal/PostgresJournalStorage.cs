@@ -58,7 +58,7 @@ internal sealed class PostgresJournalStorage(PostgresDatabase database, SiloMetr
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
         {
-            throw JournalArguments.Conflict(stream, expectedLastSequence, ex);
+            throw JournalArguments.Conflict(stream, expectedLastSequence);
         }
         finally
         {

@@ -274,7 +274,7 @@ internal sealed class SqliteJournalStorage : IJournalStorage, IStorageInitialize
     {
         // Cannot happen while the writer holds the write lock, but a duplicate key can only mean another writer won the race.
         SqliteException { SqliteErrorCode: SqliteConstraint } when append is not null =>
-            JournalArguments.Conflict(append.Stream, append.ExpectedLastSequence, exception),
+            JournalArguments.Conflict(append.Stream, append.ExpectedLastSequence),
         SqliteException sqlite when SqliteDatabase.IsUnavailable(sqlite) => _database.Unavailable(sqlite),
         IOException or UnauthorizedAccessException => _database.Unavailable(exception),
         _ => exception,

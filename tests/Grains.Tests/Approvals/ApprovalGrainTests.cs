@@ -12,7 +12,7 @@ using Platform.Grains.Interfaces.Events;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Security;
 using Platform.Grains.Workspaces;
-using Platform.Silo;
+using Platform.Silo.Storage;
 using Platform.Testing;
 
 namespace Platform.Grains.Tests.Approvals;
@@ -123,8 +123,9 @@ public abstract class ApprovalGrainTests : IDisposable
         var pending = await approvals.RequestAsync(Request());
         Assert.Equal(silo.Time.GetUtcNow().AddHours(24), pending.ExpiresAt);
 
+        // The expiry reminder is due at the expiry on the fake clock; its tick then runs on a silo (see ReminderTicks).
         silo.Time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(5));
-        var told = await _notifier.First.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var told = await ReminderTicks.AdvanceUntilAsync(silo.Time, _notifier.First, TimeSpan.FromMinutes(1));
 
         Assert.Equal(pending.ApprovalId, told.ApprovalId);
         Assert.Equal(ApprovalState.Expired, told.State);
@@ -139,7 +140,7 @@ public abstract class ApprovalGrainTests : IDisposable
     [Fact]
     public async Task Expiry_follows_the_workspace_policy()
     {
-        await using var silo = await StartAsync(settings: new Dictionary<string, string?> { ["Silo:ReminderPollInterval"] = "00:10:00" });
+        await using var silo = await StartAsync();
         var (workspace, approvals) = await WorkspaceAsync(silo);
         await silo.Grains.GetGrain<IWorkspaceGrain>(workspace).UpdateAsync(new WorkspacePatch(ApprovalExpiry: TimeSpan.FromHours(1)), "test");
         var pending = await approvals.RequestAsync(Request(policyVersion: 2));
@@ -297,7 +298,8 @@ public abstract class ApprovalGrainTests : IDisposable
     [Fact]
     public async Task Requests_and_decisions_are_published_on_the_MassTransit_bus()
     {
-        await using var silo = await StartAsync(extra: static services =>
+        // One silo: the test harness is a service of each silo, and the one to ask is the one that runs the grain.
+        await using var silo = await StartAsync(silos: 1, extra: static services =>
         {
             services.AddMassTransitTestHarness();
             services.Replace(ServiceDescriptor.Singleton<IPlatformEvents, MassTransitPlatformEvents>());
@@ -323,8 +325,8 @@ public abstract class ApprovalGrainTests : IDisposable
         {
             (workspace, var approvals) = await WorkspaceAsync(silo);
             pending = await approvals.RequestAsync(Request());
-            var stored = await silo.Services.GetRequiredService<Platform.Silo.Storage.IGrainStorage>()
-                .ReadAsync(new GrainId("approval", workspace), "approvals", TestContext.Current.CancellationToken);
+            var stored = await silo.Services.GetRequiredService<IGrainStateStore>()
+                .ReadAsync(GrainId.Create("approval", workspace), "approvals", TestContext.Current.CancellationToken);
             var text = System.Text.Encoding.UTF8.GetString(stored!.Payload!);
             Assert.DoesNotContain("Quarterly numbers attached", text, StringComparison.Ordinal);
             Assert.Contains(pending.ApprovalId, text, StringComparison.Ordinal);
@@ -384,9 +386,9 @@ public abstract class ApprovalGrainTests : IDisposable
     // The owner as the gateway would pass them; the workspace checks the roles against its own member list.
     private static ActingMember OwnerActs => new(Owner, "000000000000", [WorkspaceRole.Member, WorkspaceRole.Approver, WorkspaceRole.Admin, WorkspaceRole.Owner]);
 
-    private static string WorkspaceOf(IApprovalGrain grain) => ((IGrainReference)grain).GrainId.Key;
+    private static string WorkspaceOf(IApprovalGrain grain) => grain.GetGrainId().Key.ToString()!;
 
-    private static async Task<(string WorkspaceId, IApprovalGrain Approvals)> WorkspaceAsync(SiloTestHost silo)
+    private static async Task<(string WorkspaceId, IApprovalGrain Approvals)> WorkspaceAsync(PlatformTestCluster silo)
     {
         var id = WorkspaceIds.NewWorkspaceId();
         var workspace = silo.Grains.GetGrain<IWorkspaceGrain>(id);
@@ -396,22 +398,20 @@ public abstract class ApprovalGrainTests : IDisposable
         return (id, silo.Grains.GetGrain<IApprovalGrain>(id));
     }
 
-    private async Task<SiloTestHost> StartAsync(Action<IServiceCollection>? store = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? extra = null)
+    private async Task<PlatformTestCluster> StartAsync(Action<IServiceCollection>? store = null, Action<IServiceCollection>? extra = null, short silos = 2)
     {
         store ??= await StoreAsync();
-        return await SiloTestHost.StartAsync(
-            typeof(GrainsAssembly).Assembly,
+        return await GrainsCluster.StartAsync(
             services =>
             {
                 store(services);
                 services.AddSingleton<IApprovalNotifier>(_notifier);
                 services.AddSingleton<IPlatformEvents>(_events);
-                services.AddPlatformGrains();
                 services.AddWorkspaceEncryption(new ConfigurationBuilder()
                     .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = _keyDirectory })
                     .Build());
                 extra?.Invoke(services);
             },
-            settings ?? new Dictionary<string, string?> { ["Silo:ReminderPollInterval"] = "00:01:00" });
+            silos: silos);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 using Platform.Grains.Budget;
 using Platform.Grains.Interfaces.Audit;
@@ -112,7 +113,7 @@ public abstract class BudgetGrainTests
     [Fact]
     public async Task A_new_month_resets_spend_and_thresholds_and_keeps_the_old_ledger_out_of_the_current_page()
     {
-        var time = new ManualTimeProvider(January);
+        var time = TestClock.Create(January);
         await using var silo = await StartAsync(await StoreAsync(), time);
         var workspace = NewWorkspace();
         var budget = Budget(silo, workspace);
@@ -417,7 +418,8 @@ public abstract class BudgetGrainTests
         const int Calls = 1000;
         CountingGrainStorage? storage = null;
         var workspace = NewWorkspace();
-        await using var silo = await StartAsync(await StoreAsync(), watch: services => services.Decorate<IGrainStorage>(inner => storage = new CountingGrainStorage(inner)));
+        // One silo: each silo wraps its own store, and the counts to read are those of the silo running the grain.
+        await using var silo = await StartAsync(await StoreAsync(), watch: services => services.Decorate<IGrainStateStore>(inner => storage = new CountingGrainStorage(inner)), silos: 1);
         var budget = Budget(silo, workspace);
         await budget.SetCapAsync(10_000_000, "user:owner");
         var before = storage!.Writes(workspace, "budget");
@@ -560,7 +562,8 @@ public abstract class BudgetGrainTests
     {
         const long Cap = 100_000;
         var workspace = NewWorkspace();
-        var (silo, gate) = await StartGatedAsync(await StoreAsync());
+        var probe = new SuspendedCallProbe();
+        var (silo, gate) = await StartGatedAsync(await StoreAsync(), probe);
         await using (silo)
         {
             var budget = Budget(silo, workspace);
@@ -572,6 +575,9 @@ public abstract class BudgetGrainTests
             await budget.SettleDeferredAsync(deferred.ReservationId!, 800).WaitAsync(Patience, Ct);
             await gate.Held.WaitAsync(Patience, Ct);
             var settle = budget.SettleAsync(durable.ReservationId!, 500);
+
+            // The settle crosses the client: fail the batch only once the grain holds it, waiting for the held write.
+            await probe.Suspended(nameof(IBudgetGrain.SettleAsync)).WaitAsync(Patience, Ct);
             gate.Fail(new StorageUnavailableException("disk gone"));
             await Assert.ThrowsAsync<StorageUnavailableException>(() => settle);
 
@@ -585,27 +591,41 @@ public abstract class BudgetGrainTests
         }
     }
 
-    private async Task<SiloTestHost> StartAsync() => await StartAsync(await StoreAsync());
+    private async Task<PlatformTestCluster> StartAsync() => await StartAsync(await StoreAsync());
 
-    private static Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, ManualTimeProvider? time = null, Action<IServiceCollection>? watch = null) =>
-        SiloTestHost.StartAsync(typeof(BudgetGrain).Assembly, services =>
-        {
-            store(services);
-            watch?.Invoke(services);
-            services.AddBudget();
-        }, time: time ?? new ManualTimeProvider(January));
+    private static Task<PlatformTestCluster> StartAsync(Action<IServiceCollection> store, FakeTimeProvider? time = null, Action<IServiceCollection>? watch = null, short silos = 2) =>
+        GrainsCluster.StartAsync(
+            services =>
+            {
+                store(services);
+                watch?.Invoke(services);
+                services.AddBudget();
+            },
+            time: time ?? TestClock.Create(January),
+            silos: silos);
 
-    private static async Task<(SiloTestHost Silo, LedgerGate Gate)> StartGatedAsync(Action<IServiceCollection> store)
+    private static async Task<(PlatformTestCluster Silo, LedgerGate Gate)> StartGatedAsync(Action<IServiceCollection> store, SuspendedCallProbe? probe = null)
     {
+        // One silo: the gate wraps that silo's journal, which every budget and audit grain of the test then uses.
         LedgerGate? gate = null;
-        var silo = await StartAsync(store, watch: services => services.Decorate<IJournalStorage>(journal => gate = new LedgerGate(journal)));
+        var silo = await StartAsync(
+            store,
+            watch: services =>
+            {
+                services.Decorate<IJournalStorage>(journal => gate = new LedgerGate(journal));
+                if (probe is not null)
+                {
+                    services.AddSingleton<IIncomingGrainCallFilter>(probe);
+                }
+            },
+            silos: 1);
 
         // The silo resolves its journal at start-up (the audit log and budget grains get it injected on activation).
         _ = silo.Services.GetRequiredService<IJournalStorage>();
         return (silo, gate!);
     }
 
-    private static IBudgetGrain Budget(SiloTestHost silo, string workspace) => silo.Grains.GetGrain<IBudgetGrain>(workspace);
+    private static IBudgetGrain Budget(PlatformTestCluster silo, string workspace) => silo.Grains.GetGrain<IBudgetGrain>(workspace);
 
     private static async Task SpendAsync(IBudgetGrain budget, long micros, string? runId = null)
     {
@@ -614,10 +634,10 @@ public abstract class BudgetGrainTests
         await budget.SettleAsync(reserved.ReservationId!, micros);
     }
 
-    private static async Task<ImmutableArray<AuditEntry>> LeaseAuditsAsync(SiloTestHost silo, string workspace) =>
+    private static async Task<ImmutableArray<AuditEntry>> LeaseAuditsAsync(PlatformTestCluster silo, string workspace) =>
         (await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 1000, "budget.lease_withheld")).Entries;
 
-    private static async Task<ImmutableArray<int>> ThresholdAuditsAsync(SiloTestHost silo, string workspace) =>
+    private static async Task<ImmutableArray<int>> ThresholdAuditsAsync(PlatformTestCluster silo, string workspace) =>
         (await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 1000, "budget.threshold")).Entries
             .Select(static e => int.Parse(e.Details["percent"], CultureInfo.InvariantCulture))
             .ToImmutableArray();

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 
-using Platform.Silo;
 using Platform.Silo.Storage;
 
 namespace Platform.Grains.Tests.Budget;
 
 /// <summary>Grain storage that counts state writes per grain key and state name, and otherwise does what it wraps.</summary>
-internal sealed class CountingGrainStorage(IGrainStorage inner) : IGrainStorage
+internal sealed class CountingGrainStorage(IGrainStateStore inner) : IGrainStateStore
 {
     private readonly ConcurrentDictionary<(string Key, string State), int> _writes = new();
 
@@ -21,7 +20,7 @@ internal sealed class CountingGrainStorage(IGrainStorage inner) : IGrainStorage
     public async Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedEtag, CancellationToken cancellationToken = default)
     {
         var etag = await inner.WriteAsync(grainId, stateName, payload, expectedEtag, cancellationToken);
-        _writes.AddOrUpdate((grainId.Key, stateName), 1, static (_, count) => count + 1);
+        _writes.AddOrUpdate((grainId.Key.ToString()!, stateName), 1, static (_, count) => count + 1);
         return etag;
     }
 

@@ -12,7 +12,7 @@ public sealed class PublishedBudgetEventsTests
     public async Task Threshold_and_exhaustion_announcements_are_published_with_spend_cap_and_time()
     {
         var bus = new Recording();
-        var time = new ManualTimeProvider();
+        var time = TestClock.Create();
         var announcer = new PublishedBudgetEvents(bus, time);
         var status = new BudgetStatus("2026-01", 1_000, 750, 0, 250, [50, 75], 0);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Grains.Connectors;
 using Platform.Grains.Connectors.GitHub;
 using Platform.Testing;
@@ -15,7 +16,7 @@ public sealed class GitHubApiClientTests : IAsyncLifetime
 
     private const string Repository = "acme/widgets";
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false });
     private readonly GitHubApiClient _client;
     private FakeGitHubServer _github = null!;

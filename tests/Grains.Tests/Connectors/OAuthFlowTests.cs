@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Grains.Connectors.OAuth;
 using Platform.Testing;
 
@@ -7,7 +8,7 @@ namespace Platform.Grains.Tests.Connectors;
 /// <summary>The OAuth client against a real, strict authorization server (oidc-provider), the user played by a test browser.</summary>
 public sealed class OAuthFlowTests(OidcProviderFixture fixture) : IClassFixture<OidcProviderFixture>, IDisposable
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
     private OidcProviderServer Server => fixture.Server;
 

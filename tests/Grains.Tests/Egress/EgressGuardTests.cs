@@ -18,7 +18,7 @@ public sealed class EgressGuardTests : IAsyncLifetime
 
     private readonly string _directory = Directory.CreateTempSubdirectory("egress-guard-").FullName;
     private readonly string _workspace = WorkspaceIds.NewWorkspaceId();
-    private SiloTestHost _silo = null!;
+    private PlatformTestCluster _silo = null!;
 
     private EgressGuard Guard => new(_silo.Grains);
 

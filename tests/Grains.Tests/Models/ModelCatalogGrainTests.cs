@@ -70,8 +70,8 @@ public sealed class ModelCatalogGrainTests : IDisposable
         // The state as the platform wrote it before the catalogue: model settings with the workspace's own (zero) prices.
         await using (var silo = await StartAsync(Configured))
         {
-            var storage = silo.Services.GetRequiredService<IGrainStorage>();
-            var id = new Platform.Silo.GrainId("workspace", workspaceId);
+            var storage = silo.Services.GetRequiredService<IGrainStateStore>();
+            var id = GrainId.Create("workspace", workspaceId);
             var stored = await storage.ReadAsync(id, "workspace", Ct);
             var state = System.Text.Json.Nodes.JsonNode.Parse(stored!.Payload)!.AsObject();
             state.Remove("modelChoice");
@@ -149,15 +149,14 @@ public sealed class ModelCatalogGrainTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private Task<SiloTestHost> StartAsync(Dictionary<string, string?> settings)
+    private Task<PlatformTestCluster> StartAsync(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Platform:DataDirectory"] = _directory })
             .Build();
-        return SiloTestHost.StartAsync(typeof(GrainsAssembly).Assembly, services =>
+        return GrainsCluster.StartAsync(services =>
         {
             services.AddSqliteGrainStorage(o => o.DataDirectory = _directory);
-            services.AddPlatformGrains();
             services.AddWorkspaceEncryption(configuration);
             services.AddPlatformModelsAndTools(configuration);
         });

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Grains.Budget;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
@@ -22,7 +24,7 @@ public abstract class AgentRunGrainTests : IDisposable
 {
     private const string Owner = "olive@acme.test";
     private readonly string _keyDirectory = Directory.CreateTempSubdirectory("run-keys-").FullName;
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -45,20 +47,23 @@ public abstract class AgentRunGrainTests : IDisposable
         }
         finally
         {
-            // The process "dies" with the tool call in flight: the stop gives up on the hung turn after a second.
-            using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await silo.StopAsync(giveUp.Token);
+            // The processes "die" with the tool call in flight: every silo is killed, none finishes its turns.
+            foreach (var node in silo.Cluster.Silos.ToList())
+            {
+                await silo.Cluster.KillSiloAsync(node, Ct);
+            }
+
             await silo.DisposeAsync();
         }
 
-        CountingToolRunner? counting = null;
+        // One record of invocations for both silos, wherever the run wakes up.
+        var invocations = new ConcurrentQueue<ToolInvocation>();
         await using var restarted = await StartAsync(store, services => services.AddSingleton<IToolRunner>(sp =>
-            counting = new CountingToolRunner(ActivatorUtilities.CreateInstance<ToolRunner>(sp))));
-        _time.Advance(TimeSpan.FromMinutes(2));
-        var finished = await WaitForStatusAsync(restarted, runKey, RunStatus.Completed);
+            new CountingToolRunner(ActivatorUtilities.CreateInstance<ToolRunner>(sp), invocations)));
+        var finished = await WaitForStatusAsync(restarted, runKey, RunStatus.Completed, resumeTicks: true);
 
         Assert.Contains(finished.Events, e => e.Kind == "tool.outcome_unknown");
-        Assert.True(counting is null || counting.Invocations.IsEmpty, "the interrupted tool call must not run again");
+        Assert.True(invocations.IsEmpty, "the interrupted tool call must not run again");
         var receipt = await restarted.Grains.GetGrain<IAgentRunGrain>(runKey).GetReceiptAsync();
         Assert.Contains("unknown outcome", receipt.Did, StringComparison.Ordinal);
     }
@@ -79,8 +84,8 @@ public abstract class AgentRunGrainTests : IDisposable
         // Someone with write access to the database swaps the payload a human is about to approve for another one.
         await using var restarted = await StartAsync(store);
         var tampered = await SealedJson.SealAsync(restarted.Grains, workspace, "run.tool_arguments", """{"body":"wire the money","subject":"urgent","to":"mallory@example.test"}""");
-        var storage = restarted.Services.GetRequiredService<Platform.Silo.Storage.IGrainStorage>();
-        var id = new Platform.Silo.GrainId("agentrun", runKey);
+        var storage = restarted.Services.GetRequiredService<Platform.Silo.Storage.IGrainStateStore>();
+        var id = GrainId.Create("agentrun", runKey);
         var stored = await storage.ReadAsync(id, "run", Ct);
         var state = System.Text.Json.Nodes.JsonNode.Parse(stored!.Payload)!.AsObject();
         state["toolCalls"]![0]!["sealedArguments"] = tampered;
@@ -186,8 +191,8 @@ public abstract class AgentRunGrainTests : IDisposable
         Assert.Contains("secret://stripe-key (base64)", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(encoded, refused.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<WorkspaceNotFoundException>(run.GetAsync);
-        var storage = silo.Services.GetRequiredService<Platform.Silo.Storage.IGrainStorage>();
-        Assert.Null(await storage.ReadAsync(new Platform.Silo.GrainId("agentrun", runKey), "run", Ct));
+        var storage = silo.Services.GetRequiredService<Platform.Silo.Storage.IGrainStateStore>();
+        Assert.Null(await storage.ReadAsync(GrainId.Create("agentrun", runKey), "run", Ct));
         var audit = await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 1000);
         var entry = Assert.Single(audit.Entries, e => e.Kind == "guardrail.blocked" && e.Details.GetValueOrDefault("run_id") == runId);
         Assert.Contains("secret://stripe-key (base64)", entry.Summary, StringComparison.Ordinal);
@@ -317,7 +322,7 @@ public abstract class AgentRunGrainTests : IDisposable
         }
     }
 
-    private Task<SiloTestHost> StartAsync(Action<IServiceCollection> store, Action<IServiceCollection>? extra = null, IReadOnlyDictionary<string, string?>? settings = null)
+    private Task<PlatformTestCluster> StartAsync(Action<IServiceCollection> store, Action<IServiceCollection>? extra = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -328,13 +333,11 @@ public abstract class AgentRunGrainTests : IDisposable
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
-        return SiloTestHost.StartAsync(
-            typeof(GrainsAssembly).Assembly,
+        return GrainsCluster.StartAsync(
             services =>
             {
                 store(services);
                 extra?.Invoke(services);
-                services.AddPlatformGrains();
                 services.AddBudget();
                 services.AddWorkspaceEncryption(configuration);
                 services.AddPlatformModelsAndTools(configuration);
@@ -342,7 +345,7 @@ public abstract class AgentRunGrainTests : IDisposable
             time: _time);
     }
 
-    private static async Task<string> WorkspaceAsync(SiloTestHost silo, System.Collections.Immutable.ImmutableSortedSet<ToolClass>? approvalRequired = null, long capMicros = 5_000_000)
+    private static async Task<string> WorkspaceAsync(PlatformTestCluster silo, System.Collections.Immutable.ImmutableSortedSet<ToolClass>? approvalRequired = null, long capMicros = 5_000_000)
     {
         var id = WorkspaceIds.NewWorkspaceId();
         var workspace = silo.Grains.GetGrain<IWorkspaceGrain>(id);
@@ -370,7 +373,12 @@ public abstract class AgentRunGrainTests : IDisposable
         return port;
     }
 
-    private static async Task<RunView> WaitForStatusAsync(SiloTestHost silo, string runKey, RunStatus status)
+    /// <summary>
+    /// Polls (in real time, boundedly) until the run reaches <paramref name="status"/>. With <paramref name="resumeTicks"/>
+    /// the fake clock moves a resume interval per poll: the resume reminder is periodic, and a silo that loads it after a
+    /// single advance would schedule its next tick one period after that, so one advance alone could be missed.
+    /// </summary>
+    private async Task<RunView> WaitForStatusAsync(PlatformTestCluster silo, string runKey, RunStatus status, bool resumeTicks = false)
     {
         var run = silo.Grains.GetGrain<IAgentRunGrain>(runKey);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
@@ -383,7 +391,15 @@ public abstract class AgentRunGrainTests : IDisposable
                 return view;
             }
 
-            await Task.Delay(10, Ct);
+            if (resumeTicks)
+            {
+                _time.Advance(TimeSpan.FromMinutes(1));
+                await Task.Delay(100, Ct);
+            }
+            else
+            {
+                await Task.Delay(10, Ct);
+            }
         }
         while (DateTime.UtcNow < deadline);
 

@@ -4,9 +4,10 @@ using Platform.Grains.Tools;
 namespace Platform.Grains.Tests.Runs;
 
 /// <summary>Wraps the real tool runner and records every invocation, so a test can prove a call was never repeated.</summary>
-public sealed class CountingToolRunner(ToolRunner inner) : IToolRunner
+public sealed class CountingToolRunner(ToolRunner inner, ConcurrentQueue<ToolInvocation> invocations) : IToolRunner
 {
-    public ConcurrentQueue<ToolInvocation> Invocations { get; } = new();
+    /// <summary>Every invocation, in a queue the test may share between the runners of several silos.</summary>
+    public ConcurrentQueue<ToolInvocation> Invocations => invocations;
 
     public Task<ToolOutcome> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Runs;
 using Platform.Grains.Workspaces;
@@ -10,7 +11,7 @@ namespace Platform.Grains.Tests.Runs;
 public abstract class RunIndexGrainTests
 {
     private const int Listed = 10;
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
 
     /// <summary>Registers the store under test; every call within one test reaches the same data.</summary>
     protected abstract Task<Action<IServiceCollection>> StoreAsync();
@@ -117,13 +118,11 @@ public abstract class RunIndexGrainTests
         return new RunSummary(RunIds.NewRunId(), status, "olive@acme.test", now, now, 1_000, 0);
     }
 
-    private Task<SiloTestHost> StartAsync(Action<IServiceCollection> store) =>
-        SiloTestHost.StartAsync(
-            typeof(GrainsAssembly).Assembly,
+    private Task<PlatformTestCluster> StartAsync(Action<IServiceCollection> store) =>
+        GrainsCluster.StartAsync(
             services =>
             {
                 store(services);
-                services.AddPlatformGrains();
                 services.Configure<RunIndexOptions>(o => o.MaxListed = Listed);
             },
             time: _time);

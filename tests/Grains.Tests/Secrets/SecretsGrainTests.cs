@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Security;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Security;
 using Platform.Grains.Workspaces;
-using Platform.Silo;
 using Platform.Silo.Storage;
 using Platform.Testing;
 
@@ -24,7 +24,7 @@ public sealed class SecretsGrainTests : IAsyncLifetime
 
     private readonly string _directory = Directory.CreateTempSubdirectory("secrets-").FullName;
     private readonly string _workspace = WorkspaceIds.NewWorkspaceId();
-    private SiloTestHost _silo = null!;
+    private PlatformTestCluster _silo = null!;
 
     private ISecretsGrain Secrets => _silo.Grains.GetGrain<ISecretsGrain>(_workspace);
 
@@ -235,8 +235,8 @@ public sealed class SecretsGrainTests : IAsyncLifetime
     {
         await Secrets.SetAsync("alpha", Value, "alice");
         await Secrets.SetAsync("beta", OtherValue, "alice");
-        var storage = _silo.Services.GetRequiredService<IGrainStorage>();
-        var id = new GrainId("secrets", _workspace);
+        var storage = _silo.Services.GetRequiredService<IGrainStateStore>();
+        var id = GrainId.Create("secrets", _workspace);
         var stored = await storage.ReadAsync(id, "secrets", TestContext.Current.CancellationToken);
         var state = JsonNode.Parse(stored!.Payload)!.AsObject();
         var entries = state["secrets"]!.AsObject();
@@ -433,8 +433,8 @@ public sealed class SecretsGrainTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Secrets.SetManagedAsync("plain-name", Value, owner));
     }
 
-    private Task<SiloTestHost> StartSiloAsync(ManualTimeProvider? time = null) =>
-        SiloTestHost.StartAsync(typeof(GrainsAssembly).Assembly, Register, time: time);
+    private Task<PlatformTestCluster> StartSiloAsync(FakeTimeProvider? time = null) =>
+        GrainsCluster.StartAsync(Register, time: time);
 
     private void Register(IServiceCollection services)
     {
@@ -455,8 +455,8 @@ public sealed class SecretsGrainTests : IAsyncLifetime
 
     private async Task<string> ReadRowAsync()
     {
-        var stored = await _silo.Services.GetRequiredService<IGrainStorage>()
-            .ReadAsync(new GrainId("secrets", _workspace), "secrets", TestContext.Current.CancellationToken);
+        var stored = await _silo.Services.GetRequiredService<IGrainStateStore>()
+            .ReadAsync(GrainId.Create("secrets", _workspace), "secrets", TestContext.Current.CancellationToken);
         return stored?.Payload is { } payload ? Encoding.UTF8.GetString(payload) : "";
     }
 

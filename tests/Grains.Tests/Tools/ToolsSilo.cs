@@ -9,12 +9,12 @@ namespace Platform.Grains.Tests.Tools;
 /// <summary>A silo with the grains, SQLite storage (or the store a test passes) and the key file in one temporary directory, and models and tools registered.</summary>
 public static class ToolsSilo
 {
-    public static Task<SiloTestHost> StartAsync(string dataDirectory, IDictionary<string, string?> settings, Action<IServiceCollection>? storage = null)
+    public static Task<PlatformTestCluster> StartAsync(string dataDirectory, IDictionary<string, string?> settings, Action<IServiceCollection>? storage = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Platform:DataDirectory"] = dataDirectory })
             .Build();
-        return SiloTestHost.StartAsync(typeof(GrainsAssembly).Assembly, services =>
+        return GrainsCluster.StartAsync(services =>
         {
             if (storage is null)
             {

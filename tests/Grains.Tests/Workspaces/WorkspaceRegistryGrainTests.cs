@@ -144,26 +144,24 @@ public abstract class WorkspaceRegistryGrainTests : IDisposable
         Assert.Equal(last + 2, await journal.GetLastSequenceAsync(Stream, TestContext.Current.CancellationToken));
     }
 
-    private static IWorkspaceRegistryGrain Registry(SiloTestHost silo) => silo.Grains.GetGrain<IWorkspaceRegistryGrain>(WorkspaceRegistryGrain.Key);
+    private static IWorkspaceRegistryGrain Registry(PlatformTestCluster silo) => silo.Grains.GetGrain<IWorkspaceRegistryGrain>(WorkspaceRegistryGrain.Key);
 
-    private static async Task<string> CreateAsync(SiloTestHost silo, string name)
+    private static async Task<string> CreateAsync(PlatformTestCluster silo, string name)
     {
         var id = WorkspaceIds.NewWorkspaceId();
         await silo.Grains.GetGrain<IWorkspaceGrain>(id).CreateAsync(name, "olive@acme.test", "Olive");
         return id;
     }
 
-    private async Task<SiloTestHost> StartAsync(Action<IServiceCollection> store)
+    private async Task<PlatformTestCluster> StartAsync(Action<IServiceCollection> store)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = _keyDirectory })
             .Build();
-        return await SiloTestHost.StartAsync(
-            typeof(GrainsAssembly).Assembly,
+        return await GrainsCluster.StartAsync(
             services =>
             {
                 store(services);
-                services.AddPlatformGrains();
                 services.AddBudget();
                 services.AddWorkspaceEncryption(configuration);
                 services.AddPlatformModelsAndTools(configuration);
