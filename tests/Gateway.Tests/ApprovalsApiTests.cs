@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Workspaces;
-using Platform.Silo;
 
 namespace Platform.Gateway.Tests;
 

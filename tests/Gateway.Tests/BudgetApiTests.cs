@@ -6,7 +6,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 using Platform.Grains.Interfaces.Budget;
-using Platform.Silo;
 
 namespace Platform.Gateway.Tests;
 

@@ -25,7 +25,8 @@ internal static class ProcessFlow
         ["Platform__Models__OpenAI__AllowedBaseUrls__0"] = "http://127.0.0.1/",
         ["Platform__Runs__ResumeInterval"] = "00:00:01",
         ["Platform__Invitations__RedeemAttemptsPerMinute"] = "100000",
-        ["Silo__ReminderPollInterval"] = "00:00:00.100",
+        // Resumption is an Orleans reminder, whose period may not be shorter than this (a minute by default).
+        ["Silo__MinimumReminderPeriod"] = "00:00:01",
     };
 
     /// <summary>A workspace with a 5 USD cap and an approver; returns the owner's and the approver's keys.</summary>
