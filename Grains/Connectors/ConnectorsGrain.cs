@@ -12,6 +12,7 @@ using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Runs;
 using Platform.Grains.Security;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Connectors;
 
@@ -459,6 +460,8 @@ public sealed partial class ConnectorsGrain(
         {
             _ = Task.Run(async () =>
             {
+                // A client call off the grain with a fresh context: it acts for this workspace, or the tenant filter refuses it.
+                TenantContext.Set(workspaceId);
                 foreach (var run in runs)
                 {
                     try

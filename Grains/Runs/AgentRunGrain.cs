@@ -20,6 +20,7 @@ using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Models;
 using Platform.Grains.Security;
 using Platform.Grains.Tools;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Runs;
 
@@ -778,12 +779,16 @@ public sealed partial class AgentRunGrain(
     {
         var self = GrainFactory.GetGrain<IAgentRunGrain>(PrimaryKey);
         var runId = _runId;
+        var workspaceId = _workspaceId;
         using (ExecutionContext.SuppressFlow())
         {
             _ = Task.Run(async () =>
             {
                 try
                 {
+                    // Off the grain, this is a client call with a fresh context: it acts for the run's own workspace,
+                    // or the tenant filter refuses it.
+                    TenantContext.Set(workspaceId);
                     await self.ContinueAsync();
                 }
                 catch (Exception exception)

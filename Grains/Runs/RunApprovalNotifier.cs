@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Approvals;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Runs;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Runs;
 
@@ -27,6 +28,9 @@ public sealed partial class RunApprovalNotifier(IGrainFactory grains, ILogger<Ru
             {
                 try
                 {
+                    // A fresh context (the decision's call chain is not carried over): act for the run's workspace,
+                    // or the tenant filter refuses the wake-up.
+                    TenantContext.Set(workspaceId);
                     await run.ContinueAsync();
                 }
                 catch (Exception exception)
