@@ -36,11 +36,6 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
     {
         builder.UseSetting("Platform:DataDirectory", _defaultData);
         builder.UseSetting("Silo:Sqlite:DataDirectory", _defaultData);
-
-        // A test that ends as soon as it saw a run finish stops the gateway while the run still writes its listing
-        // entry; on a stopping silo that call cannot reach the (already deactivated) listing grain and waits for the
-        // call timeout (Silo:CallTimeout, 30 s). The stop must outlast it, or the host's stop fails the test.
-        builder.UseSetting("Silo:ShutdownTimeout", "00:01:00");
         foreach (var (key, value) in _ports)
         {
             builder.UseSetting(key, value);
