@@ -54,6 +54,9 @@ public sealed partial class AgentRunGrain(
     private string _workspaceId = "";
     private string _runId = "";
     private bool _looping;
+
+    /// <summary>Completed when the current holder of <see cref="_looping"/> lets go; a cancel waits on it.</summary>
+    private TaskCompletionSource _loopEnded = CompletedLoop();
     private CancellationTokenSource? _cancel;
 
     private AgentRunState State => run.State;
@@ -167,10 +170,18 @@ public sealed partial class AgentRunGrain(
                 await _cancel.CancelAsync();
             }
 
-            // A running loop finishes the run at its next step; otherwise nothing runs, so finish it here.
-            if (!_looping)
+            // A running loop finishes the run at its next step (a step in flight is cancelled above); waiting for it lets
+            // this answer say what happened, even when the cancel came while the run was still writing the approval
+            // request a caller had already seen it wait for. If nothing runs, finish it here.
+            if (_looping)
+            {
+                await _loopEnded.Task;
+            }
+
+            if (!_looping && !IsFinal(State.Status))
             {
                 _looping = true;
+                _loopEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 try
                 {
                     await FinishAsync(RunStatus.Cancelled, State.StopNotice ?? $"Cancelled by {actor}.");
@@ -178,6 +189,7 @@ public sealed partial class AgentRunGrain(
                 finally
                 {
                     _looping = false;
+                    _loopEnded.TrySetResult();
                 }
             }
         }
@@ -250,6 +262,7 @@ public sealed partial class AgentRunGrain(
         }
 
         _looping = true;
+        _loopEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _cancel = new CancellationTokenSource();
         try
         {
@@ -287,6 +300,7 @@ public sealed partial class AgentRunGrain(
             _cancel.Dispose();
             _cancel = null;
             _looping = false;
+            _loopEnded.TrySetResult();
         }
 
         // After the loop has let go, so a cancel arriving meanwhile finishes the run itself instead of finding it looping.
@@ -797,6 +811,13 @@ public sealed partial class AgentRunGrain(
                 }
             });
         }
+    }
+
+    private static TaskCompletionSource CompletedLoop()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
     }
 
     private void EnsureExists()

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Workspaces;
-using Platform.Silo;
+using Platform.Silo.Isolation;
 
 namespace Platform.Gateway.Tests;
 
@@ -117,7 +117,7 @@ public abstract class ApprovalsApiTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.NotFound, (await ownerB.GetAsync(new Uri($"/api/approvals/{approvalOfA.ApprovalId}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await ownerB.PostAsJsonAsync($"/api/approvals/{approvalOfA.ApprovalId}/approve", new { comment = "x" }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await ownerB.GetAsync(new Uri("/api/approvals/apr000000000000000000000000", UriKind.Relative), Ct)).StatusCode);
-        Assert.Equal(ApprovalState.Pending, (await Grains.GetGrain<IApprovalGrain>(workspaceA).GetAsync(approvalOfA.ApprovalId)).State);
+        Assert.Equal(ApprovalState.Pending, (await GrainsOf(workspaceA).GetGrain<IApprovalGrain>(workspaceA).GetAsync(approvalOfA.ApprovalId)).State);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public abstract class ApprovalsApiTests(ApiFixture api)
         var badLimit = await owner.GetAsync(new Uri("/api/approvals?limit=0", UriKind.Relative), Ct);
 
         Assert.All([deciderInBody, malformed, controlChars, badState, badLimit], static r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
-        Assert.Equal(ApprovalState.Pending, (await Grains.GetGrain<IApprovalGrain>(workspaceId).GetAsync(approval.ApprovalId)).State);
+        Assert.Equal(ApprovalState.Pending, (await GrainsOf(workspaceId).GetGrain<IApprovalGrain>(workspaceId).GetAsync(approval.ApprovalId)).State);
     }
 
     [Fact]
@@ -157,10 +157,18 @@ public abstract class ApprovalsApiTests(ApiFixture api)
         Assert.IsType<MassTransitPlatformEvents>(api.Gateway.Services.GetRequiredService<IPlatformEvents>());
     }
 
-    private IGrainFactory Grains => api.Gateway.Services.GetRequiredService<IGrainFactory>();
+    /// <summary>
+    /// The gateway's grains, called as the gateway would for <paramref name="workspaceId"/>'s own key: the runtime
+    /// refuses calls that act for no workspace. Not async, so the tenant stays set on the calling test's flow.
+    /// </summary>
+    private IGrainFactory GrainsOf(string workspaceId)
+    {
+        TenantContext.Set(workspaceId);
+        return api.Gateway.Services.GetRequiredService<IGrainFactory>();
+    }
 
     private Task<ApprovalView> RequestAsync(string workspaceId, string requester, string args = Args, int policyVersion = 1) =>
-        Grains.GetGrain<IApprovalGrain>(workspaceId).RequestAsync(new ApprovalRequest("run-1", "slack.post", ToolClass.Send, args, requester, "Announce the deal", ["#sales"], policyVersion));
+        GrainsOf(workspaceId).GetGrain<IApprovalGrain>(workspaceId).RequestAsync(new ApprovalRequest("run-1", "slack.post", ToolClass.Send, args, requester, "Announce the deal", ["#sales"], policyVersion));
 
     private static async Task<JsonElement> CreateKeyAsync(HttpClient owner, string name, string userId, string scope)
     {

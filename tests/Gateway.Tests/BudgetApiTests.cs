@@ -6,7 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 using Platform.Grains.Interfaces.Budget;
-using Platform.Silo;
+using Platform.Silo.Isolation;
 
 namespace Platform.Gateway.Tests;
 
@@ -101,7 +101,9 @@ public abstract class BudgetApiTests(ApiFixture api)
         using var other = api.Client(otherKey);
         (await owner.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = 10_000 }, Ct)).EnsureSuccessStatusCode();
 
-        // No endpoint spends yet (runs and the proxy do, later); spend through the workspace's own grain.
+        // No endpoint spends yet (runs and the proxy do, later); spend through the workspace's own grain, acting for
+        // the workspace as the gateway would (the runtime refuses calls that act for none).
+        TenantContext.Set(workspaceId);
         var grains = api.Gateway.Services.GetRequiredService<IGrainFactory>();
         var budget = grains.GetGrain<IBudgetGrain>(workspaceId);
         var reserved = await budget.ReserveAsync(new ReservationRequest(6_000, "run.model_call", "run-1"));

@@ -1,19 +1,24 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Testing;
 
 namespace Platform.Gateway.Tests;
 
 /// <summary>
-/// The gateway in-process over the given settings, with a manual clock the test can move. Unless a setting says
-/// otherwise, its data (database, key file, operator key) lives in a temp directory removed on dispose.
+/// The gateway in-process over the given settings, with a fake clock the test can move (for the platform only: Orleans'
+/// own machinery keeps the real clock, see <see cref="TestClock"/>). Unless a setting says otherwise, its data (database,
+/// key file, operator key) lives in a temp directory removed on dispose, and its co-hosted silo binds ports of its own so
+/// gateways in parallel tests do not collide.
 /// </summary>
 public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
     private readonly string _defaultData = Directory.CreateTempSubdirectory("gateway-data-").FullName;
 
-    public ManualTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    private readonly Dictionary<string, string?> _ports = FreePorts.ForSilo();
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>Replaces services after the gateway registered its own (a recording event bus, say).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
@@ -31,6 +36,11 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
     {
         builder.UseSetting("Platform:DataDirectory", _defaultData);
         builder.UseSetting("Silo:Sqlite:DataDirectory", _defaultData);
+        foreach (var (key, value) in _ports)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
@@ -38,7 +48,7 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
 
         builder.ConfigureServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Time);
+            services.AddTestClock(Time);
             TestServices?.Invoke(services);
         });
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
+using Platform.Testing;
 
 namespace Platform.Gateway.Tests;
 
@@ -11,6 +12,7 @@ namespace Platform.Gateway.Tests;
 /// its data in a temp directory that survives <see cref="Kill"/> and <see cref="StartAsync"/>, so a test can kill it
 /// mid-run and start it again on the same data. Captures stdout and stderr (the logs) of every start, and every
 /// response body received through <see cref="Client"/>. Disposal kills the process and removes the data directory.
+/// Each start gets its own silo ports (<see cref="FreePorts"/>).
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
@@ -69,6 +71,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         foreach (var (key, value) in _environment)
         {
             start.Environment[key] = value;
+        }
+
+        // The co-hosted silo binds ports of its own; fresh ones on every start, so a killed predecessor's sockets
+        // (and tests running in parallel) cannot be in the way. Its state is keyed by the pinned ServiceId, not the ports.
+        foreach (var (key, value) in FreePorts.ForSilo())
+        {
+            if (!_environment.ContainsKey(key.Replace(":", "__", StringComparison.Ordinal)))
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
         }
 
         // Kestrel logs the port the OS gave it; that line is how the test learns the address (no port race).

@@ -48,9 +48,15 @@ public sealed record IsolatedWorkspace(
         _ => null,
     };
 
+    /// <summary>
+    /// The extra key's secret part: the token's last 43 characters (32 random bytes in base64url). Not "after the last
+    /// underscore": base64url has underscores too, and a secret cut down to a letter or two is found in any response.
+    /// </summary>
+    private string ExtraKeySecret => ExtraKeyToken[^43..];
+
     /// <summary>What the operator must never see of this workspace: everything but its id and name (its content).</summary>
-    public IReadOnlyList<string> Content => [OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretName, SecretValue, ConnectorId, InvitationId];
+    public IReadOnlyList<string> Content => [OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeySecret, RunId, ApprovalId, SecretName, SecretValue, ConnectorId, InvitationId];
 
     /// <summary>Everything that identifies this workspace or its content and must never show in another workspace's responses.</summary>
-    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeyToken[(ExtraKeyToken.LastIndexOf('_') + 1)..], RunId, ApprovalId, SecretValue, ConnectorId, InvitationId];
+    public IReadOnlyList<string> Secrets => [WorkspaceId, Name, OwnerUserId, MemberUserId, OwnerKeyId, ExtraKeyId, ExtraKeySecret, RunId, ApprovalId, SecretValue, ConnectorId, InvitationId];
 }

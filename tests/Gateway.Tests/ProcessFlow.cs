@@ -25,7 +25,8 @@ internal static class ProcessFlow
         ["Platform__Models__OpenAI__AllowedBaseUrls__0"] = "http://127.0.0.1/",
         ["Platform__Runs__ResumeInterval"] = "00:00:01",
         ["Platform__Invitations__RedeemAttemptsPerMinute"] = "100000",
-        ["Silo__ReminderPollInterval"] = "00:00:00.100",
+        // Resumption is an Orleans reminder, whose period may not be shorter than this (a minute by default).
+        ["Silo__MinimumReminderPeriod"] = "00:00:01",
     };
 
     /// <summary>A workspace with a 5 USD cap and an approver; returns the owner's and the approver's keys.</summary>
@@ -75,7 +76,12 @@ internal static class ProcessFlow
 
     public static async Task<JsonElement> GetAsync(HttpClient client, string path) => await ReadAsync(await client.GetAsync(new Uri(path, UriKind.Relative), Ct));
 
-    /// <summary>Polls a run until it reaches <paramref name="status"/>, failing with the last state seen.</summary>
+    /// <summary>
+    /// Polls a run until it reaches <paramref name="status"/>, failing with the last state seen. For a final status it
+    /// also waits until the run listing shows it: a run is seen finished while it still writes its listing entry, and a
+    /// test that stops the gateway in that moment leaves the call on a stopping silo that cannot place the listing grain
+    /// again (a graceful stop then waits past its timeout). The workspace is at rest when this returns.
+    /// </summary>
     public static async Task<JsonElement> PollRunAsync(HttpClient client, string runId, string status)
     {
         JsonElement run = default;
@@ -84,6 +90,16 @@ internal static class ProcessFlow
             run = await GetAsync(client, $"/api/runs/{runId}");
             return run.GetProperty("status").GetString() == status;
         }, () => $"last seen: {run}");
+        if (status is "completed" or "failed" or "cancelled")
+        {
+            var listed = "";
+            await UntilAsync($"the run listing to show run {runId} {status}", async () =>
+            {
+                listed = await client.GetStringAsync(new Uri($"/api/runs?status={status}", UriKind.Relative), Ct);
+                return listed.Contains($"\"{runId}\"", StringComparison.Ordinal);
+            }, () => $"last listed: {listed}");
+        }
+
         return run;
     }
 

@@ -86,7 +86,9 @@ public abstract class ProxyFixture : IAsyncLifetime
         var key = await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "app", userId = "olive@acme.test", scopes = new[] { "proxy" } }));
 
         // The data key exists from the workspace's first encryption (a run, a note); egress tests need it to exist.
-        var keys = Gateway.Services.GetRequiredService<Platform.Silo.IGrainFactory>();
+        // Called as the gateway would for this workspace: the runtime refuses calls that act for no workspace.
+        Platform.Silo.Isolation.TenantContext.Set(workspaceId);
+        var keys = Gateway.Services.GetRequiredService<IGrainFactory>();
         await keys.GetGrain<Platform.Grains.Interfaces.Security.IWorkspaceKeyGrain>(workspaceId)
             .EncryptAsync(new Platform.Grains.Interfaces.Security.EncryptRequest("test.warm", [1]));
         return new ProxyWorkspace(this, workspaceId, owner, key.GetProperty("token").GetString()!, created.GetProperty("ownerKey").GetString()!, modelId);

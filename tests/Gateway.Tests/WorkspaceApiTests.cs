@@ -206,7 +206,9 @@ public abstract class WorkspaceApiTests(ApiFixture api)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await owner.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await admin.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
-        var keys = api.Gateway.Services.GetRequiredService<Platform.Silo.IGrainFactory>().GetGrain<Platform.Grains.Interfaces.Security.IWorkspaceKeyGrain>(workspaceId);
+        // Asked as the workspace itself (the gateway's tenant context), so a refusal cannot stand in for a destroyed key.
+        Platform.Silo.Isolation.TenantContext.Set(workspaceId);
+        var keys = api.Gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<Platform.Grains.Interfaces.Security.IWorkspaceKeyGrain>(workspaceId);
         await Assert.ThrowsAsync<Platform.Grains.Interfaces.Security.WorkspaceKeyDestroyedException>(() =>
             keys.EncryptAsync(new Platform.Grains.Interfaces.Security.EncryptRequest("run.input", [1, 2, 3])));
     }

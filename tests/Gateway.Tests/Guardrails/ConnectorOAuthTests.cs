@@ -37,7 +37,9 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
         Assert.All(secrets.EnumerateArray(), s => Assert.Equal($"connector:{connectorId}", s.GetProperty("managedBy").GetString()));
         Assert.Equal(["connector.created", "connector.authorization_started", "connector.connected"], await ws.AuditKindsAsync("connector."));
         Assert.DoesNotContain(query["code"]!, await ws.AuditTextAsync(), StringComparison.Ordinal);
-        var secretsGrain = fixture.Gateway.Services.GetRequiredService<Platform.Silo.IGrainFactory>().GetGrain<Platform.Grains.Interfaces.Secrets.ISecretsGrain>(ws.WorkspaceId);
+        // The test reads the secrets as the gateway would for this workspace: the runtime refuses calls acting for none.
+        Platform.Silo.Isolation.TenantContext.Set(ws.WorkspaceId);
+        var secretsGrain = fixture.Gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<Platform.Grains.Interfaces.Secrets.ISecretsGrain>(ws.WorkspaceId);
         foreach (var token in new[] { "access_token", "refresh_token" })
         {
             var value = await secretsGrain.ResolveAsync($"connector.{connectorId}.{token}", "test: leak check");
@@ -169,7 +171,8 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
         var connectorId = await ws.ConnectSlackAsync("C0REFRESH");
 
         // The account owner removes the app at the provider: the refresh token (and its grant) is revoked there.
-        var refreshToken = await fixture.Gateway.Services.GetRequiredService<Platform.Silo.IGrainFactory>()
+        Platform.Silo.Isolation.TenantContext.Set(ws.WorkspaceId);
+        var refreshToken = await fixture.Gateway.Services.GetRequiredService<IGrainFactory>()
             .GetGrain<Platform.Grains.Interfaces.Secrets.ISecretsGrain>(ws.WorkspaceId).ResolveAsync($"connector.{connectorId}.refresh_token", "test: the provider's side");
         using (var provider = new HttpClient())
         {
