@@ -12,6 +12,7 @@ using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Runs;
 using Platform.Grains.Security;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Connectors;
 
@@ -441,7 +442,12 @@ public sealed partial class ConnectorsGrain(
         // Deleting a workspace revokes every connector; provider round trips must not hold that call past its timeout.
         using (ExecutionContext.SuppressFlow())
         {
-            _ = Task.Run(RevokeTokensAsync);
+            _ = Task.Run(() =>
+            {
+                // Off any grain's context, the tenant filter judges calls by the tenant they name: this workspace.
+                TenantContext.Set(workspaceId);
+                return RevokeTokensAsync();
+            });
         }
     }
 
@@ -459,6 +465,7 @@ public sealed partial class ConnectorsGrain(
         {
             _ = Task.Run(async () =>
             {
+                TenantContext.Set(workspaceId);
                 foreach (var run in runs)
                 {
                     try

@@ -20,6 +20,7 @@ using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Models;
 using Platform.Grains.Security;
 using Platform.Grains.Tools;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Runs;
 
@@ -778,12 +779,15 @@ public sealed partial class AgentRunGrain(
     {
         var self = GrainFactory.GetGrain<IAgentRunGrain>(PrimaryKey);
         var runId = _runId;
+        var workspaceId = _workspaceId;
         using (ExecutionContext.SuppressFlow())
         {
             _ = Task.Run(async () =>
             {
                 try
                 {
+                    // Off any grain's context, the tenant filter judges this call by the tenant it names: its own.
+                    TenantContext.Set(workspaceId);
                     await self.ContinueAsync();
                 }
                 catch (Exception exception)

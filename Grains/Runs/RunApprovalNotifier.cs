@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Approvals;
 using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Runs;
+using Platform.Silo.Isolation;
 
 namespace Platform.Grains.Runs;
 
@@ -27,6 +28,8 @@ public sealed partial class RunApprovalNotifier(IGrainFactory grains, ILogger<Ru
             {
                 try
                 {
+                    // Off any grain's context, the tenant filter judges this call by the tenant it names: the run's own.
+                    TenantContext.Set(workspaceId);
                     await run.ContinueAsync();
                 }
                 catch (Exception exception)

@@ -45,7 +45,9 @@ public sealed partial class WorkspaceGrain(
     {
         if (catalog.Current is null)
         {
-            await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).GetAsync();
+            // The catalogue grain publishes to the cache of its own silo; on another silo this one fills the cache.
+            var view = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).GetAsync();
+            catalog.PublishIfEmpty(view.Entries);
         }
 
         if (!State.Created)
