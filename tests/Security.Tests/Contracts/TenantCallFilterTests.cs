@@ -1,5 +1,6 @@
 using System.Text.Json;
 
+using Platform.Grains.Interfaces.Approvals;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
 using Platform.Grains.Interfaces.Runs;
@@ -86,6 +87,31 @@ public sealed class TenantCallFilterTests(ContractClusterFixture fixture) : ICla
         }
 
         await AssertRefusalsAuditedAsync(a, b, atLeast: 4);
+    }
+
+    [Fact]
+    public async Task Reminder_tick_into_a_workspace_grain_passes_the_filter()
+    {
+        var workspace = await PlatformCluster.WorkspaceAsync(Grains);
+        await Grains.GetGrain<IWorkspaceGrain>(workspace).UpdateAsync(new WorkspacePatch(ApprovalExpiry: TimeSpan.FromMinutes(1)), "test");
+        var runKey = RunIds.GrainKey(workspace, RunIds.NewRunId());
+        await Grains.GetGrain<IAgentRunGrain>(runKey).StartAsync(new StartRun("email bob@example.test that the report is late", PlatformCluster.Owner, null));
+        var approvalId = (await RunPolling.WaitForStatusAsync(Grains, runKey, RunStatus.WaitingForApproval)).PendingApprovalId!;
+        var approvals = Grains.GetGrain<IApprovalGrain>(workspace);
+
+        // Nothing but a reminder tick (the approval's expiry, or the run's resume; Orleans' reminder service names no
+        // tenant) wakes the run now. The reminder service loads its table on real time: the fake clock is moved on
+        // until the run has finished, bounded.
+        var run = Grains.GetGrain<IAgentRunGrain>(runKey);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await run.GetAsync()).Status != RunStatus.Completed && DateTime.UtcNow < deadline)
+        {
+            fixture.Cluster.Time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(RunStatus.Completed, (await run.GetAsync()).Status);
+        Assert.Equal(ApprovalState.Expired, (await approvals.GetAsync(approvalId)).State);
     }
 
     private Task CallAsync(string workspace, string target, string runKey) => target switch
