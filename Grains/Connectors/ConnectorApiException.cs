@@ -5,6 +5,8 @@ namespace Platform.Grains.Connectors;
 /// a user: it never holds the token nor the provider's response body, at most the provider's short error code, so the
 /// exception may travel into a tool result or a log as is.
 /// </summary>
+// Serializable so that, thrown out of a grain method, it reaches a client on another silo with its type and properties.
+[GenerateSerializer, Alias("platform.ConnectorApiException")]
 public sealed class ConnectorApiException : Exception
 {
     public ConnectorApiException()
@@ -31,8 +33,10 @@ public sealed class ConnectorApiException : Exception
     }
 
     /// <summary>What kind of failure this is, so a caller can tell "reconnect" from "wait" from "fix the arguments".</summary>
+    [Id(0)]
     public ConnectorFailure Kind { get; }
 
     /// <summary>How long the provider asked the caller to wait, when it said (rate limits only).</summary>
+    [Id(1)]
     public TimeSpan? RetryAfter { get; }
 }

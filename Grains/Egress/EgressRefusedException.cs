@@ -5,6 +5,8 @@ namespace Platform.Grains.Egress;
 /// A type of its own so a caller can say "Refused" rather than "could not be reached"; the message names the host,
 /// port and reason, never anything of the request.
 /// </summary>
+// Serializable so that, thrown out of a grain method, it reaches a client on another silo with its type and properties.
+[GenerateSerializer, Alias("platform.EgressRefusedException")]
 public sealed class EgressRefusedException : HttpRequestException
 {
     public EgressRefusedException()
@@ -36,12 +38,15 @@ public sealed class EgressRefusedException : HttpRequestException
     }
 
     /// <summary>The host as the URL named it.</summary>
+    [Id(0)]
     public string Host { get; }
 
     /// <summary>The port.</summary>
+    [Id(1)]
     public int Port { get; }
 
     /// <summary>The short reason from <see cref="NetworkAddressRules.GetRefusalReason"/>, e.g. <c>loopback</c>.</summary>
+    [Id(2)]
     public string Reason { get; }
 
     /// <summary>The reason as a phrase for people, e.g. "the destination is a loopback address".</summary>

@@ -18,6 +18,26 @@ public sealed class ModelCatalogCache
     /// <summary>The newest catalogue, or <see langword="null"/> before the catalogue grain first activated.</summary>
     public ModelCatalogSnapshot? Current => _current;
 
+    /// <summary>
+    /// Publishes <paramref name="entries"/> read from the catalogue grain when this silo has none yet: the grain lives
+    /// on one silo and publishes to that silo's cache, so a workspace activated on another fills its own from a call.
+    /// Never replaces a snapshot, which may be newer than what the call returned.
+    /// </summary>
+    public ModelCatalogSnapshot PublishIfEmpty(ImmutableArray<CatalogEntry> entries)
+    {
+        lock (_gate)
+        {
+            if (_current is { } current)
+            {
+                return current;
+            }
+
+            var snapshot = new ModelCatalogSnapshot(++_version, entries);
+            _current = snapshot;
+            return snapshot;
+        }
+    }
+
     public ModelCatalogSnapshot Publish(ImmutableArray<CatalogEntry> entries)
     {
         lock (_gate)

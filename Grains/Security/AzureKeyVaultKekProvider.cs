@@ -16,8 +16,9 @@ namespace Platform.Grains.Security;
 /// <summary>
 /// Keeps the KEK versions as the versions of one Azure Key Vault secret, each a random AES-256 key (base64). The KEK id
 /// is the secret's version id; the current KEK is the newest enabled version. Wrapping happens here with AES-GCM under
-/// a version's key, fetched once and cached in memory, so the vault is called at start, on rotation and retirement, and
-/// the first time a version is needed, not on every wrap. Retiring disables the version in the vault, so its wraps are
+/// a version's key, fetched once and cached in memory, so the vault is called at start, on rotation and retirement,
+/// the first time a version is needed, and once per wrap (a new or rewrapped data key, rare) to learn whether another
+/// silo rotated, never per unwrap. Retiring disables the version in the vault, so its wraps are
 /// unreadable from then on by every host that has not cached it yet.
 /// </summary>
 /// <remarks>
@@ -67,12 +68,15 @@ public sealed partial class AzureKeyVaultKekProvider : IKeyEncryptionKeyProvider
     public string CurrentKeyId => Ring().CurrentId;
 
     /// <inheritdoc />
-    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default)
+    public async Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) => (await LatestAsync(cancellationToken)).Id;
+
+    /// <inheritdoc />
+    public async Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default)
     {
-        var current = Ring().Current;
+        var current = await LatestAsync(cancellationToken);
         var wrapped = new byte[dataKey.Length + AesGcmEnvelope.Overhead];
         AesGcmEnvelope.Seal(current.Key, AssociatedData(current.Id), dataKey.Span, wrapped);
-        return Task.FromResult(new WrappedKey(current.Id, wrapped));
+        return new WrappedKey(current.Id, wrapped);
     }
 
     /// <inheritdoc />
@@ -289,6 +293,52 @@ public sealed partial class AzureKeyVaultKekProvider : IKeyEncryptionKeyProvider
         var current = Decode(_client.GetSecret(SecretName, newest.Version).Value);
         SecurityLog.KeyVaultLoaded(_logger, VaultUri, SecretName, usable.Count, current.Id);
         return new KeyRing(current.Id, ImmutableDictionary<string, KekVersion>.Empty.WithComparers(StringComparer.Ordinal).Add(current.Id, current));
+    }
+
+    /// <summary>
+    /// The vault's newest version, the current KEK: another silo may have rotated since this one loaded, and a wrap
+    /// under a version it has since retired would be unreadable after the next start. When the newest version is not
+    /// usable (disabled by hand), the newest this host knows stays current.
+    /// </summary>
+    private async Task<KekVersion> LatestAsync(CancellationToken cancellationToken)
+    {
+        var ring = Ring();
+        KeyVaultSecret latest;
+        try
+        {
+            latest = (await _client.GetSecretAsync(SecretName, cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status is 403 or 404)
+        {
+            return ring.Current;
+        }
+
+        var properties = latest.Properties;
+        var now = _time.GetUtcNow();
+        if (properties.Version == ring.CurrentId || properties.Enabled == false || properties.NotBefore > now || properties.ExpiresOn <= now)
+        {
+            return ring.Current;
+        }
+
+        var version = Decode(latest);
+        KekVersion? cached = null;
+        Swap(r =>
+        {
+            if (r.Versions.TryGetValue(version.Id, out cached))
+            {
+                return new KeyRing(version.Id, r.Versions);
+            }
+
+            return new KeyRing(version.Id, r.Versions.Add(version.Id, version));
+        });
+        Interlocked.Exchange(ref _sequence, Math.Max(Interlocked.Read(ref _sequence), SequenceOf(properties)));
+        if (cached is not null)
+        {
+            CryptographicOperations.ZeroMemory(version.Key);
+            return cached;
+        }
+
+        return version;
     }
 
     private async Task<KekVersion> FetchAsync(string kekId, CancellationToken cancellationToken)

@@ -10,6 +10,12 @@ public interface IKeyEncryptionKeyProvider
     /// <summary>The KEK version new wraps use.</summary>
     string CurrentKeyId { get; }
 
+    /// <summary>
+    /// The KEK version new wraps use as the shared store says now: another silo may have rotated since
+    /// <see cref="CurrentKeyId"/> was loaded here. Rewrapping compares against this one.
+    /// </summary>
+    Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Wraps <paramref name="dataKey"/> under the current KEK.</summary>
     Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default);
 

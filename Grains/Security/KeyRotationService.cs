@@ -32,17 +32,19 @@ public sealed class KeyRotationService(IGrainFactory grains, IKeyEncryptionKeyPr
         TenantContext.SetOperator();
         var record = grains.GetGrain<IKeyRotationGrain>(ProgressKey);
         var progress = await record.GetAsync();
+        // From the shared store: another silo of the cluster may have rotated since this one loaded its keys.
+        var current = await provider.GetCurrentKeyIdAsync(cancellationToken);
         if (!progress.InProgress)
         {
-            progress = await record.BeginAsync(provider.CurrentKeyId);
+            progress = await record.BeginAsync(current);
         }
 
         if (progress.TargetKekId is null)
         {
             // A crash between the provider's rotation and recording it leaves the provider already moved on: use its key.
-            var target = provider.CurrentKeyId == progress.PreviousKekId
+            var target = current == progress.PreviousKekId
                 ? await provider.RotateAsync(cancellationToken)
-                : provider.CurrentKeyId;
+                : current;
             progress = await record.SetTargetAsync(target);
         }
 

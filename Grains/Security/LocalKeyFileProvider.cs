@@ -15,6 +15,11 @@ namespace Platform.Grains.Security;
 /// who can read it can unwrap every workspace's data key. Every change is written to a temporary file, flushed to disk
 /// and renamed over the old one, so a crash leaves either the old or the new file, never half of one.
 /// </summary>
+/// <remarks>
+/// Several silos on one machine share the data directory and so the file, each with its own provider: the file, not
+/// the memory of one provider, is the truth. A provider rereads it when its modification time or length changed (a
+/// rotation or retirement by another silo), and the first one to create it wins, so every silo wraps under the same KEK.
+/// </remarks>
 public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -29,6 +34,8 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
     private readonly ILogger<LocalKeyFileProvider> _logger;
     private readonly Lock _gate = new();
     private volatile KeyRing? _ring;
+    private long _loadedWriteTicks;
+    private long _loadedLength;
 
     /// <summary>Creates the provider; the file is read (or created) on first use, or at host start.</summary>
     public LocalKeyFileProvider(IOptions<KeyFileOptions> options, TimeProvider time, ILogger<LocalKeyFileProvider> logger)
@@ -44,6 +51,9 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
 
     /// <inheritdoc />
     public string CurrentKeyId => Ring().CurrentId;
+
+    /// <inheritdoc />
+    public Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) => Task.FromResult(Ring().CurrentId);
 
     /// <summary>The KEK versions the file holds, oldest first (ids only).</summary>
     public ImmutableArray<string> KeyIds => [.. Ring().Versions.Values.OrderBy(v => v.Created).ThenBy(v => v.Id, StringComparer.Ordinal).Select(v => v.Id)];
@@ -83,8 +93,8 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
             var ring = LoadUnderGate();
             var added = NewVersion();
             var next = new KeyRing(added.Id, ring.Versions.Add(added.Id, added));
-            Save(next);
-            _ring = next;
+            Save(next, replace: true);
+            Remember(next);
             SecurityLog.KekRotated(_logger, KeyFilePath, added.Id);
             return Task.FromResult(added.Id);
         }
@@ -108,8 +118,8 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
             }
 
             var next = new KeyRing(ring.CurrentId, ring.Versions.Remove(kekId));
-            Save(next);
-            _ring = next;
+            Save(next, replace: true);
+            Remember(next);
             // Nothing is wrapped under it any more (the caller checked), so no unwrap can be using it.
             CryptographicOperations.ZeroMemory(retired.Key);
             SecurityLog.KekRetired(_logger, KeyFilePath, kekId);
@@ -140,7 +150,7 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
 
     private KeyRing Ring()
     {
-        if (_ring is { } ring)
+        if (_ring is { } ring && IsCurrent(Stamp()))
         {
             return ring;
         }
@@ -153,13 +163,15 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
 
     private KeyRing LoadUnderGate()
     {
-        if (_ring is { } loaded)
+        var stamp = Stamp();
+        if (_ring is { } loaded && (stamp is null || IsCurrent(stamp)))
         {
+            // Unchanged, or gone since it was read: a missing file is not recreated under keys already in use.
             return loaded;
         }
 
         KeyRing ring;
-        if (File.Exists(KeyFilePath))
+        if (stamp is not null)
         {
             ring = Read();
             SecurityLog.KeyFileLoaded(_logger, KeyFilePath, ring.Versions.Count, ring.CurrentId);
@@ -168,20 +180,43 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         {
             var first = NewVersion();
             ring = new KeyRing(first.Id, ImmutableDictionary<string, KekVersion>.Empty.Add(first.Id, first));
-            if (Save(ring, create: true))
+            if (Save(ring, replace: false))
             {
                 SecurityLog.KeyFileCreated(_logger, KeyFilePath, first.Id);
             }
             else
             {
-                // Another silo of this machine (or process) created the file first: its key is the one, not ours.
+                // Another silo sharing the data directory created it first: use its key, or the two would wrap apart.
+                CryptographicOperations.ZeroMemory(first.Key);
                 ring = Read();
                 SecurityLog.KeyFileLoaded(_logger, KeyFilePath, ring.Versions.Count, ring.CurrentId);
             }
         }
 
-        _ring = ring;
+        Remember(ring);
         return ring;
+    }
+
+    /// <summary>The file's modification time and length, or <see langword="null"/> when it does not exist.</summary>
+    private (long WriteTicks, long Length)? Stamp()
+    {
+        var file = new FileInfo(KeyFilePath);
+        return file.Exists ? (file.LastWriteTimeUtc.Ticks, file.Length) : null;
+    }
+
+    private bool IsCurrent((long WriteTicks, long Length)? stamp) =>
+        stamp is not { } s || (Volatile.Read(ref _loadedWriteTicks) == s.WriteTicks && Volatile.Read(ref _loadedLength) == s.Length);
+
+    /// <summary>Keeps <paramref name="ring"/> as what the file now holds (called under the gate, after reading or writing it).</summary>
+    private void Remember(KeyRing ring)
+    {
+        if (Stamp() is { } stamp)
+        {
+            Volatile.Write(ref _loadedWriteTicks, stamp.WriteTicks);
+            Volatile.Write(ref _loadedLength, stamp.Length);
+        }
+
+        _ring = ring;
     }
 
     private KeyRing Read()
@@ -236,12 +271,8 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         return new KeyRing(document.Current, versions.ToImmutable());
     }
 
-    /// <summary>
-    /// Writes the key file whole through a temporary file. With <paramref name="create"/> the file must not exist yet:
-    /// two silos sharing a data directory start at once, and the first key written must be the only one, or data sealed
-    /// under the other would never open again. Returns <see langword="false"/> when another writer created it first.
-    /// </summary>
-    private bool Save(KeyRing ring, bool create = false)
+    /// <summary>Writes <paramref name="ring"/> atomically; <see langword="false"/> when <paramref name="replace"/> is off and the file already exists.</summary>
+    private bool Save(KeyRing ring, bool replace)
     {
         var document = new KeyFileDocument
         {
@@ -282,20 +313,13 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
                 File.SetUnixFileMode(temp, OwnerOnly);
             }
 
-            if (create)
+            try
             {
-                try
-                {
-                    File.Move(temp, KeyFilePath, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(KeyFilePath))
-                {
-                    return false;
-                }
+                File.Move(temp, KeyFilePath, overwrite: replace);
             }
-            else
+            catch (IOException) when (!replace && File.Exists(KeyFilePath))
             {
-                File.Move(temp, KeyFilePath, overwrite: true);
+                return false;
             }
 
             return true;

@@ -72,7 +72,8 @@ public sealed class WorkspaceKeyGrain(
             return Status();
         }
 
-        var target = kek.CurrentKeyId;
+        // Asked of the shared store, not this silo's memory: the rotation may have been started on another silo.
+        var target = await kek.GetCurrentKeyIdAsync();
         var count = 0;
         foreach (var stored in State.Keys.Where(k => k.KekId != target).ToList())
         {

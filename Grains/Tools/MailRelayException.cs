@@ -5,6 +5,8 @@ namespace Platform.Grains.Tools;
 /// names the relay's configured <c>host:port</c> and what happened ("refused the connection", "refused RCPT TO with
 /// code 550"), never the recipient, the content or the server's own text.
 /// </summary>
+// Serializable so that, thrown out of a grain method, it reaches a client on another silo with its type and properties.
+[GenerateSerializer, Alias("platform.MailRelayException")]
 public sealed class MailRelayException : Exception
 {
     public MailRelayException()

@@ -45,13 +45,9 @@ public sealed partial class WorkspaceGrain(
     {
         if (catalog.Current is null)
         {
-            // The catalogue grain publishes into the cache of the silo it runs on; on any other silo of the cluster the
-            // first workspace to activate fills this silo's cache from it.
-            var loaded = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).GetAsync();
-            if (catalog.Current is null)
-            {
-                catalog.Publish(loaded.Entries);
-            }
+            // The catalogue grain publishes to the cache of its own silo; on another silo this one fills the cache.
+            var view = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).GetAsync();
+            catalog.PublishIfEmpty(view.Entries);
         }
 
         if (!State.Created)

@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Platform.Benchmarks.Grains;
-using Platform.Silo.Hosting;
 using Platform.Silo.Storage;
 using Platform.Testing;
 
 namespace Platform.Benchmarks;
 
-/// <summary>Durable figures: cold activation from SQLite, and state writes per second on SQLite and PostgreSQL.</summary>
+/// <summary>
+/// Durable figures through Orleans' grain storage, the project's stores behind it: cold activation from SQLite, and
+/// state writes per second on SQLite and PostgreSQL from 1 and 64 grains.
+/// </summary>
 internal static class StorageBenchmarks
 {
     public static async Task RunAsync()
@@ -23,7 +24,10 @@ internal static class StorageBenchmarks
 
             await using var cluster = await TemporaryPostgresCluster.StartAsync(allowExternal: false);
             var connectionString = await cluster.CreateDatabaseAsync("bench");
-            await WritesPerSecondAsync("postgres", services => services.AddPostgresGrainStorage(o => o.ConnectionString = connectionString));
+            await WritesPerSecondAsync(
+                "postgres",
+                services => services.AddPostgresGrainStorage(o => o.ConnectionString = connectionString),
+                new Dictionary<string, string?> { ["Silo:Storage"] = "postgres" });
         }
         finally
         {
@@ -31,14 +35,8 @@ internal static class StorageBenchmarks
         }
     }
 
-    private static IHost BuildHost(Action<IServiceCollection> storage)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseSilo(silo => silo.AddGrain<StateGrain>());
-        storage(builder.Services);
-        return builder.Build();
-    }
+    private static IHost BuildHost(Action<IServiceCollection> storage, IDictionary<string, string?>? settings = null) =>
+        BenchmarkSilo.Build(storage, settings);
 
     private static async Task ColdActivationAsync(Action<IServiceCollection> storage)
     {
@@ -72,9 +70,9 @@ internal static class StorageBenchmarks
         await reader.StopAsync();
     }
 
-    private static async Task WritesPerSecondAsync(string provider, Action<IServiceCollection> storage)
+    private static async Task WritesPerSecondAsync(string provider, Action<IServiceCollection> storage, IDictionary<string, string?>? settings = null)
     {
-        using var host = BuildHost(storage);
+        using var host = BuildHost(storage, settings);
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         foreach (var concurrency in new[] { 1, 64 })

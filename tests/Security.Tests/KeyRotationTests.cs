@@ -96,7 +96,7 @@ public sealed class KeyRotationTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private static LocalKeyFileProvider Provider(SiloTestHost silo) => silo.Services.GetRequiredService<LocalKeyFileProvider>();
+    private static LocalKeyFileProvider Provider(PlatformTestCluster silo) => silo.Services.GetRequiredService<LocalKeyFileProvider>();
 
     private static IEnumerable<string> CrashAfter(IEnumerable<string> workspaces, int count)
     {

@@ -151,7 +151,7 @@ public sealed class KeyVaultRotationTests : IAsyncLifetime
         Assert.Equal(Plaintext(kept), await restarted.Grains.GetGrain<IWorkspaceKeyGrain>(kept).DecryptAsync(new DecryptRequest(Purpose, keptField.Ciphertext)), EqualityComparer<byte>.Default);
     }
 
-    private static IKeyEncryptionKeyProvider Kek(SiloTestHost silo) => silo.Services.GetRequiredService<IKeyEncryptionKeyProvider>();
+    private static IKeyEncryptionKeyProvider Kek(PlatformTestCluster silo) => silo.Services.GetRequiredService<IKeyEncryptionKeyProvider>();
 
     /// <summary>Hands out <paramref name="count"/> workspaces, then cancels the rotation as it asks for the next one.</summary>
     private static IEnumerable<string> CancelAfter(IEnumerable<string> workspaces, int count, CancellationTokenSource stop)

@@ -11,7 +11,7 @@ internal static class RotationFields
 {
     public const string Purpose = "run.message";
 
-    public static async Task<Dictionary<string, EncryptedField>> EncryptEachAsync(SiloTestHost silo, IEnumerable<string> workspaces)
+    public static async Task<Dictionary<string, EncryptedField>> EncryptEachAsync(PlatformTestCluster silo, IEnumerable<string> workspaces)
     {
         var fields = new Dictionary<string, EncryptedField>();
         foreach (var workspace in workspaces)
@@ -22,7 +22,7 @@ internal static class RotationFields
         return fields;
     }
 
-    public static async Task AssertDecryptAsync(SiloTestHost silo, Dictionary<string, EncryptedField> fields)
+    public static async Task AssertDecryptAsync(PlatformTestCluster silo, Dictionary<string, EncryptedField> fields)
     {
         foreach (var (workspace, field) in fields)
         {
@@ -31,7 +31,7 @@ internal static class RotationFields
         }
     }
 
-    public static async Task AssertAllOnAsync(SiloTestHost silo, IEnumerable<string> workspaces, string kekId)
+    public static async Task AssertAllOnAsync(PlatformTestCluster silo, IEnumerable<string> workspaces, string kekId)
     {
         foreach (var workspace in workspaces)
         {

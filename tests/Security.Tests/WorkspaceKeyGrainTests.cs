@@ -6,7 +6,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 using Platform.Grains.Interfaces.Security;
-using Platform.Silo;
 using Platform.Silo.Storage;
 
 namespace Platform.Security.Tests;
@@ -144,8 +143,8 @@ public sealed class WorkspaceKeyGrainTests : IDisposable
 
     internal static async Task<string> ReadRowAsync(IServiceProvider services, string workspace)
     {
-        var stored = await services.GetRequiredService<IGrainStorage>()
-            .ReadAsync(new GrainId("workspace-key", workspace), "keys", TestContext.Current.CancellationToken);
+        var stored = await services.GetRequiredService<IGrainStateStore>()
+            .ReadAsync(GrainId.Create("workspace-key", workspace), "keys", TestContext.Current.CancellationToken);
         return stored?.Payload is { } payload ? Encoding.UTF8.GetString(payload) : "";
     }
 

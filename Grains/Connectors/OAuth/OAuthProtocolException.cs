@@ -7,6 +7,8 @@ namespace Platform.Grains.Connectors.OAuth;
 /// message names the endpoint's host, the status and the <c>error</c> code only: never a token, a code, a verifier, the
 /// client secret or the raw body.
 /// </summary>
+// Serializable so that, thrown out of a grain method, it reaches a client on another silo with its type and properties.
+[GenerateSerializer, Alias("platform.OAuthProtocolException")]
 public sealed class OAuthProtocolException : Exception
 {
     /// <summary>The <see cref="Error"/> used when the response was not a well-formed OAuth response at all.</summary>
@@ -37,12 +39,15 @@ public sealed class OAuthProtocolException : Exception
     }
 
     /// <summary>The RFC 6749 5.2 <c>error</c> code (e.g. <c>invalid_grant</c>), or <see cref="InvalidResponse"/>.</summary>
+    [Id(0)]
     public string Error { get; }
 
     /// <summary>The provider's <c>error_description</c>, if any (sanitized and shortened; not in <see cref="Exception.Message"/>).</summary>
+    [Id(1)]
     public string? ErrorDescription { get; }
 
     /// <summary>The HTTP status of the response.</summary>
+    [Id(2)]
     public HttpStatusCode? StatusCode { get; }
 
     /// <summary>

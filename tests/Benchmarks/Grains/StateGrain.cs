@@ -1,5 +1,6 @@
 namespace Platform.Benchmarks.Grains;
 
+[GrainType("bench-state")]
 public sealed class StateGrain([PersistentState("small")] IPersistentState<SmallState> state) : Grain, IStateGrain
 {
     public Task SetAsync(int value)
