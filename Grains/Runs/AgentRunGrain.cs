@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Grains.Approvals;
@@ -42,6 +43,7 @@ public sealed partial class AgentRunGrain(
     EgressGuard egress,
     TimeProvider time,
     IOptions<RunOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<AgentRunGrain> logger) : StringKeyedGrain, IAgentRunGrain, IRemindable
 #pragma warning restore CA1001
 {
@@ -242,10 +244,13 @@ public sealed partial class AgentRunGrain(
         {
             if (State.Exists)
             {
-                await UpdateListingAsync();
+                await CompleteEndAsync();
+            }
+            else
+            {
+                await this.UnregisterReminderIfAnyAsync(ResumeReminder);
             }
 
-            await this.UnregisterReminderIfAnyAsync(ResumeReminder);
             return;
         }
 
@@ -268,6 +273,14 @@ public sealed partial class AgentRunGrain(
         {
             while (await StepAsync(_cancel.Token))
             {
+                if (lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    // A stopping silo lets the step finish (its state is written) and starts no next one: the resume
+                    // reminder picks the run up after the next start, and another step's calls could meet grains
+                    // that can no longer be placed here, holding the shutdown until the call timeout.
+                    return;
+                }
+
                 await UpdateListingAsync();
             }
 
@@ -610,12 +623,15 @@ public sealed partial class AgentRunGrain(
         State.FinishedAt = finishedAt;
         AddEvent($"run.{status.ToString().ToLowerInvariant()}", $"{receipt.Did} {receipt.Cost}");
         await run.WriteStateAsync();
-        await UpdateListingAsync();
-        await this.UnregisterReminderIfAnyAsync(ResumeReminder);
-        if (State.UsesConnectors)
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            await Connectors.ReleaseAsync(_runId);
+            // A stopping silo may no longer place the grains the rest calls, and a call it cannot place holds this
+            // activation, and the shutdown, until the call timeout. The end is durable; the resume reminder, left
+            // registered, lists the run and releases its connectors after the next start (the event is not sent again).
+            return;
         }
+
+        await CompleteEndAsync();
         try
         {
             await events.PublishAsync(new RunFinished(_workspaceId, _runId, status.ToString().ToLowerInvariant(), State.SpentMicros, State.CreatedAt, State.FinishedAt.Value), CancellationToken.None);
@@ -624,6 +640,17 @@ public sealed partial class AgentRunGrain(
         {
             // The run's end is durable and audited; a bus outage must not undo or repeat it.
             LogPublishFailed(logger, _runId, exception);
+        }
+    }
+
+    /// <summary>What follows a run's durable end: its listing, its resume reminder removed, its connectors released.</summary>
+    private async Task CompleteEndAsync()
+    {
+        await UpdateListingAsync();
+        await this.UnregisterReminderIfAnyAsync(ResumeReminder);
+        if (State.UsesConnectors)
+        {
+            await Connectors.ReleaseAsync(_runId);
         }
     }
 

@@ -184,6 +184,9 @@ public abstract class MembersApiTests(ApiFixture api)
         Assert.Equal(("alice@acme.test", aliceKeyId), (decided.GetProperty("decidedBy").GetString(), decided.GetProperty("decidedByKeyId").GetString()));
         var audit = (await owner.GetFromJsonAsync<JsonElement>("/api/audit?kind=approval.decided", Ct)).GetProperty("entries").EnumerateArray().Single();
         Assert.Equal(aliceKeyId, audit.GetProperty("details").GetProperty("decided_by_key").GetString());
+
+        // Approved by the approver, the run goes on to its end.
+        await ProcessFlow.PollRunAsync(owner, runId, "completed");
     }
 
     private async Task<HttpClient> JoinAsync(HttpClient inviter, string userId, string[] roles, string[] scopes)

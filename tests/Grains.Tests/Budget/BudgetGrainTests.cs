@@ -591,6 +591,37 @@ public abstract class BudgetGrainTests
         }
     }
 
+    [Fact]
+    public async Task A_deferred_settle_carrying_an_audit_entry_settles_and_appends_the_entry_in_the_one_call()
+    {
+        await using var silo = await StartAsync();
+        var workspace = NewWorkspace();
+        var budget = Budget(silo, workspace);
+        await budget.SetCapAsync(100_000, "user:owner");
+        var reserved = await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"));
+
+        await budget.SettleDeferredAsync(reserved.ReservationId!, 700, AuditRecord.Create("model.call", "user:alice", "One proxied call", ("cost_micros", "700")));
+
+        var status = await budget.GetStatusAsync();
+        Assert.Equal((700L, 0L), (status.SpentMicros, status.ReservedMicros));
+        var calls = (await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 100, "model.call")).Entries;
+        Assert.Equal("700", Assert.Single(calls).Details["cost_micros"]);
+    }
+
+    [Fact]
+    public async Task A_deferred_settle_of_an_unknown_reservation_is_refused_but_still_appends_its_audit_entry_and_spends_nothing()
+    {
+        await using var silo = await StartAsync();
+        var workspace = NewWorkspace();
+        var budget = Budget(silo, workspace);
+        await budget.SetCapAsync(100_000, "user:owner");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => budget.SettleDeferredAsync("res-unknown", 700, AuditRecord.Create("model.call", "user:alice", "A call whose reservation is gone")));
+
+        Assert.Equal(0L, (await budget.GetStatusAsync()).SpentMicros);
+        Assert.Single((await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 100, "model.call")).Entries);
+    }
+
     private async Task<PlatformTestCluster> StartAsync() => await StartAsync(await StoreAsync());
 
     private static Task<PlatformTestCluster> StartAsync(Action<IServiceCollection> store, FakeTimeProvider? time = null, Action<IServiceCollection>? watch = null, short silos = 2) =>
