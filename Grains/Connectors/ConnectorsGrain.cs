@@ -440,15 +440,7 @@ public sealed partial class ConnectorsGrain(
         }
 
         // Deleting a workspace revokes every connector; provider round trips must not hold that call past its timeout.
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(() =>
-            {
-                // Off any grain's turn the calls have no calling grain for the tenant filter to judge: they act for this workspace.
-                TenantContext.Set(workspaceId);
-                return RevokeTokensAsync();
-            });
-        }
+        TenantContext.RunDetached(workspaceId, RevokeTokensAsync);
     }
 
     private void StopRunsInBackground(List<string> runIds, string notice)
@@ -461,25 +453,20 @@ public sealed partial class ConnectorsGrain(
         // Off this call chain: a run may be calling this grain right now, and waiting for it here would deadlock.
         var runs = runIds.Select(r => GrainFactory.GetGrain<IAgentRunGrain>(RunIds.GrainKey(PrimaryKey, r))).ToList();
         var workspaceId = PrimaryKey;
-        using (ExecutionContext.SuppressFlow())
+        TenantContext.RunDetached(workspaceId, async () =>
         {
-            _ = Task.Run(async () =>
+            foreach (var run in runs)
             {
-                // Off any grain's turn the calls have no calling grain for the tenant filter to judge: they act for this workspace.
-                TenantContext.Set(workspaceId);
-                foreach (var run in runs)
+                try
                 {
-                    try
-                    {
-                        await run.StopAsync(notice);
-                    }
-                    catch (Exception e)
-                    {
-                        LogStopRunFailed(logger, workspaceId, e.GetType().Name);
-                    }
+                    await run.StopAsync(notice);
                 }
-            });
-        }
+                catch (Exception e)
+                {
+                    LogStopRunFailed(logger, workspaceId, e.GetType().Name);
+                }
+            }
+        });
     }
 
     private StoredConnector TakePending(string state)

@@ -821,23 +821,18 @@ public sealed partial class AgentRunGrain(
         var self = GrainFactory.GetGrain<IAgentRunGrain>(PrimaryKey);
         var runId = _runId;
         var workspaceId = _workspaceId;
-        using (ExecutionContext.SuppressFlow())
+        TenantContext.RunDetached(workspaceId, async () =>
         {
-            _ = Task.Run(async () =>
+            try
             {
-                try
-                {
-                    // Off any grain's turn the call has no calling grain for the tenant filter to judge: it acts for the run's workspace.
-                    TenantContext.Set(workspaceId);
-                    await self.ContinueAsync();
-                }
-                catch (Exception exception)
-                {
-                    // The resume reminder picks the run up again.
-                    LogStepFailed(logger, runId, exception);
-                }
-            });
-        }
+                await self.ContinueAsync();
+            }
+            catch (Exception exception)
+            {
+                // The resume reminder picks the run up again.
+                LogStepFailed(logger, runId, exception);
+            }
+        });
     }
 
     private static TaskCompletionSource CompletedLoop()

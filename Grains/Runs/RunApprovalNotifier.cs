@@ -22,22 +22,17 @@ public sealed partial class RunApprovalNotifier(IGrainFactory grains, ILogger<Ru
         }
 
         var run = grains.GetGrain<IAgentRunGrain>(RunIds.GrainKey(workspaceId, approval.RunId));
-        using (ExecutionContext.SuppressFlow())
+        TenantContext.RunDetached(workspaceId, async () =>
         {
-            _ = Task.Run(async () =>
+            try
             {
-                try
-                {
-                    // Off any grain's turn the call has no calling grain for the tenant filter to judge: it acts for the approval's workspace.
-                    TenantContext.Set(workspaceId);
-                    await run.ContinueAsync();
-                }
-                catch (Exception exception)
-                {
-                    LogWakeFailed(logger, approval.RunId, exception);
-                }
-            });
-        }
+                await run.ContinueAsync();
+            }
+            catch (Exception exception)
+            {
+                LogWakeFailed(logger, approval.RunId, exception);
+            }
+        });
 
         return Task.CompletedTask;
     }

@@ -28,4 +28,24 @@ public static class TenantContext
 
     /// <summary>Makes the calls that follow act for no tenant.</summary>
     public static void Clear() => RequestContext.Remove(Key);
+
+    /// <summary>
+    /// Starts <paramref name="work"/> off the caller's turn and call chain (on the thread pool, with no execution context
+    /// carried over), its grain calls acting for <paramref name="tenant"/>. For a grain that must not wait for work it
+    /// starts: such calls have no calling grain for the tenant filter to judge, so they name their tenant themselves.
+    /// <paramref name="work"/> handles its own failures; nobody awaits it.
+    /// </summary>
+    public static void RunDetached(string tenant, Func<Task> work)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        ArgumentNullException.ThrowIfNull(work);
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(() =>
+            {
+                Set(tenant);
+                return work();
+            });
+        }
+    }
 }
