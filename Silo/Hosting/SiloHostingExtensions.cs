@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Platform.Silo.Isolation;
+using Platform.Silo.Journal;
 using Platform.Silo.Storage;
 
 namespace Platform.Silo.Hosting;
@@ -62,12 +63,20 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// Chooses the store named by configuration <c>Silo:Storage</c>: <c>sqlite</c> (the default: one file, no server),
-    /// <c>postgres</c>, or <c>azure</c> (Orleans' Azure Table providers; the journal stays in SQLite).
+    /// <c>postgres</c>, or <c>azure</c> (Orleans' Azure Table providers; the journal stays in SQLite). A host that
+    /// registered a store itself (a test over a store it set up; every store registers the journal) keeps it:
+    /// configuration chooses only when nothing did, so no second store, and no default SQLite file, is opened beside it.
+    /// Registering only a decorated grain state store still leaves the choice to configuration.
     /// </summary>
     public static ISiloBuilder UseConfiguredStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
+        if (silo.Services.Any(static d => d.ServiceType == typeof(IJournalStorage)))
+        {
+            return silo;
+        }
+
         var provider = configuration["Silo:Storage"] ?? "sqlite";
         switch (provider.ToLowerInvariant())
         {
