@@ -22,12 +22,15 @@ public static class ModelsAndToolsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<OpenAIModelOptions>().Bind(configuration.GetSection("Platform:Models:OpenAI")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OpenAIModelOptions>().Bind(configuration.GetSection("Platform:Models:OpenAI")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenAIModelOptions>, OpenAIModelOptionsValidator>());
         services.AddOptions<ModelCatalogOptions>().Bind(configuration.GetSection(ModelCatalogOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelCatalogOptions>, ModelCatalogOptionsValidator>());
         services.TryAddSingleton<ModelCatalogCache>();
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Platform:Smtp")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection("Platform:Webhooks")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Platform:Smtp")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>());
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection("Platform:Webhooks")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
@@ -36,7 +39,8 @@ public static class ModelsAndToolsServiceCollectionExtensions
         services.TryAddSingleton<WebhookPoster>();
         services.TryAddSingleton<IToolRunner, ToolRunner>();
         services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName));
-        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>());
         // The guarded handler refuses private destinations after DNS, and also refuses redirects: a redirect would
         // let an allowlisted URL send the post somewhere the allowlist never named.
         services.AddGuardedHttpClient(WebhookPoster.ClientName)

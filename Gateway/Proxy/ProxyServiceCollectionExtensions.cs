@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace Platform.Gateway.Proxy;
 
 /// <summary>Registers the OpenAI-compatible endpoint's services.</summary>
@@ -5,7 +8,8 @@ internal static class ProxyServiceCollectionExtensions
 {
     public static IServiceCollection AddModelProxy(this IServiceCollection services)
     {
-        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<LocalModelResponder>();

@@ -21,7 +21,8 @@ public static class ConnectorsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ConnectorsOptions>().Bind(configuration.GetSection("Platform:Connectors")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConnectorsOptions>().Bind(configuration.GetSection("Platform:Connectors")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorsOptions>, ConnectorsOptionsValidator>());
         services.AddOAuthClient();
         services.TryAddSingleton<EgressGuard>();
         services.TryAddSingleton<HttpToolClient>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Grains;
@@ -36,11 +37,11 @@ public static class PlatformSiloHostingExtensions
         builder.Services.AddBudget();
         builder.Services.AddOptions<RunOptions>()
             .BindConfiguration(RunOptions.SectionName)
-            .ValidateDataAnnotations()
             .Validate<IOptions<SiloOptions>>(
                 static (runs, silo) => runs.ResumeInterval >= silo.Value.MinimumReminderPeriod,
                 "Platform:Runs:ResumeInterval must be at least Silo:MinimumReminderPeriod: runs resume through an Orleans reminder, which refuses a shorter period.")
             .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunOptions>, RunOptionsValidator>());
         builder.Services.AddOptions<RunIndexOptions>().BindConfiguration(RunIndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }

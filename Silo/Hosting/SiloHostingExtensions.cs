@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -27,9 +28,9 @@ public static class SiloHostingExtensions
         var services = silo.Services;
         services.AddOptions<SiloOptions>()
             .Bind(configuration.GetSection(SiloOptions.SectionName))
-            .ValidateDataAnnotations()
             .Validate(o => o.CollectionQuantum <= o.CollectionAge, "Silo:CollectionQuantum must not exceed Silo:CollectionAge.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
         services.AddOptions<SiloMessagingOptions>().Configure<IOptions<SiloOptions>>(static (messaging, platform) => messaging.ResponseTimeout = platform.Value.CallTimeout);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SiloOptions>>(static (collection, platform) =>
         {
