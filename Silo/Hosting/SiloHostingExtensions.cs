@@ -41,6 +41,7 @@ public static class SiloHostingExtensions
         services.AddOptions<ReminderOptions>().Configure<IOptions<SiloOptions>>(static (reminders, platform) => reminders.MinimumReminderPeriod = platform.Value.MinimumReminderPeriod);
         services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>(static (host, platform) => host.ShutdownTimeout = platform.Value.ShutdownTimeout);
 
+        services.MemoizeGrainInterfaceTypes();
         silo.AddReminders();
         silo.AddOutgoingGrainCallFilter<CallChainReentrancyFilter>();
 
