@@ -27,7 +27,8 @@ public abstract partial class InvitationsApiTests(ApiFixture api)
         Assert.Equal(api.Gateway.Time.GetUtcNow().AddHours(72), created.GetProperty("invitation").GetProperty("expiresAt").GetDateTimeOffset());
 
         // Pending: listed without its code, and nobody is a member yet.
-        var secret = code[(code.LastIndexOf('_') + 1)..];
+        // The secret follows the invitation id; base64url may itself contain '_', so not the last '_'.
+        var secret = code[$"inv_{workspaceId}_{invitationId}_".Length..];
         var listing = await owner.GetStringAsync(new Uri("/api/invitations", UriKind.Relative), Ct);
         Assert.Contains(invitationId, listing, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, listing, StringComparison.Ordinal);

@@ -178,7 +178,7 @@ public abstract class WorkspaceApiTests(ApiFixture api)
     [Fact]
     public async Task Key_listing_never_shows_a_secret_and_the_audit_chain_verifies()
     {
-        var (_, ownerKey) = await api.CreateWorkspaceAsync();
+        var (workspaceId, ownerKey) = await api.CreateWorkspaceAsync();
         using var owner = api.Client(ownerKey);
         var created = await CreateKeyAsync(owner, "partner", "owner@acme.test", "partner");
         var token = created.GetProperty("token").GetString()!;
@@ -187,7 +187,10 @@ public abstract class WorkspaceApiTests(ApiFixture api)
         var audit = await owner.GetStringAsync(new Uri("/api/audit", UriKind.Relative), Ct);
         var verification = await owner.GetFromJsonAsync<JsonElement>("/api/audit/verify", Ct);
 
-        var secret = token[(token.LastIndexOf('_') + 1)..];
+        // The secret is everything after the key id: base64url may itself contain '_', so not the last '_'.
+        var keyId = created.GetProperty("key").GetProperty("keyId").GetString()!;
+        var secret = token[$"plat_{workspaceId}_{keyId}_".Length..];
+        Assert.Equal(43, secret.Length);
         Assert.DoesNotContain(secret, listing, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, audit, StringComparison.Ordinal);
         Assert.True(verification.GetProperty("valid").GetBoolean());
