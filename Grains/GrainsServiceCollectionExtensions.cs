@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Platform.Grains.Isolation;
 using Platform.Silo.Isolation;
 using Platform.Grains.Approvals;
 using Platform.Grains.Events;
 using Platform.Grains.Models;
 using Platform.Grains.Runs;
+using Platform.Grains.Workspaces;
 
 namespace Platform.Grains;
 
@@ -25,12 +27,17 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IPlatformEvents, NullPlatformEvents>();
         services.TryAddSingleton<IApprovalNotifier, RunApprovalNotifier>();
         services.TryAddSingleton<ModelCatalogCache>();
+        services.AddOptions<KeyCacheOptions>().BindConfiguration(KeyCacheOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyCacheOptions>, KeyCacheOptionsValidator>());
+        services.TryAddSingleton<KeyAuthenticationCache>();
 
-        // Each silo has its own cache; the catalogue grain reaches the others' through this grain service.
+        // Each silo has its own caches (prices, key checks); the grains that own them reach the others' through these.
         if (!services.Any(static d => d.ServiceType == typeof(ModelCatalogCacheClient)))
         {
             services.AddGrainService<ModelCatalogCacheService>();
             services.AddSingleton<ModelCatalogCacheClient>();
+            services.AddGrainService<KeyCheckCacheService>();
+            services.AddSingleton<KeyCheckCacheClient>();
         }
         services.TryAddSingleton<ITenantIsolation, WorkspaceTenantIsolation>();
         return services;

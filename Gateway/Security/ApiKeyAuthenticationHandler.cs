@@ -18,6 +18,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     OperatorKey operatorKey,
+    KeyAuthenticationCache keyChecks,
     IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -54,7 +55,13 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         // The key names its workspace; only that workspace's grain is asked, and it checks the secret.
         TenantContext.Set(workspaceId);
-        var result = await grains.GetGrain<IWorkspaceGrain>(workspaceId).AuthenticateAsync(keyId, secret);
+        var result = keyChecks.Find(workspaceId, keyId, secret);
+        if (result is null)
+        {
+            var ticket = keyChecks.Begin(workspaceId);
+            result = await grains.GetGrain<IWorkspaceGrain>(workspaceId).AuthenticateAsync(keyId, secret);
+            keyChecks.Remember(ticket, keyId, secret, result);
+        }
         if (result.Principal is not { } principal)
         {
             return Fail(result.Failure ?? "The API key is not valid.", $"plat_{workspaceId}_{keyId}");

@@ -60,7 +60,7 @@ public sealed partial class WorkspaceGrain
         var salt = RandomNumberGenerator.GetBytes(16);
         var view = new InvitationView(invitationId, request.UserId, request.DisplayName, request.Roles, request.Scopes, actor.UserId, now, now + invitationOptions.Value.Lifetime);
         State.Invitations[invitationId] = new StoredInvitation { View = view, Salt = salt, SecretHash = ApiKeyToken.Hash(salt, secret) };
-        await workspace.WriteStateAsync();
+        await SaveAsync();
         await AuditExpiredAsync(pruned);
         await AuditAsync(
             "invitation.created",
@@ -109,7 +109,7 @@ public sealed partial class WorkspaceGrain
         }
 
         State.Invitations.Remove(invitation.View.InvitationId);
-        await workspace.WriteStateAsync();
+        await SaveAsync();
         await AuditAsync("invitation.withdrawn", Actor(actor), $"Invitation of {invitation.View.UserId} withdrawn", ("invitation_id", invitation.View.InvitationId), ("user_id", invitation.View.UserId), ("actor_key_id", actor.KeyId));
     }
 
@@ -145,7 +145,7 @@ public sealed partial class WorkspaceGrain
         var (stored, created) = NewKey(new CreateApiKey(keyName, member.UserId, view.Scopes, null), now);
         State.Keys[stored.View.KeyId] = stored;
         State.Invitations.Remove(view.InvitationId);
-        await workspace.WriteStateAsync();
+        await SaveAsync();
 
         // Who granted the roles is the inviter; who holds the key is the invitee alone.
         await AuditAsync(

@@ -26,12 +26,34 @@ public sealed partial class WorkspaceGrain(
     TimeProvider time,
     IOptions<EgressOptions> egress,
     IOptions<InvitationOptions> invitationOptions,
+    KeyAuthenticationCache keyChecks,
+    KeyCheckCacheClient otherSilosKeyChecks,
     ILogger<WorkspaceGrain> logger) : StringKeyedGrain, IWorkspaceGrain
 {
     // The proxy reads these on every call; one immutable copy is shared until the workspace or the catalogue changes.
     private ResolvedProxySettings? _proxySettings;
 
     private WorkspaceState State => workspace.State;
+
+    /// <summary>
+    /// Writes the workspace. Any change may change what a key check answers (keys, members, roles, policy, model), so
+    /// the checks remembered for the workspace are forgotten: on this silo before the write, on the others after it and
+    /// before the change is acknowledged. The change is stored by then and must still be audited, so a silo that
+    /// cannot be told is logged rather than failing the call; its remembered checks end within the cache's lifetime.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        keyChecks.Forget(PrimaryKey);
+        await workspace.WriteStateAsync();
+        try
+        {
+            await otherSilosKeyChecks.ForgetOnOtherSilosAsync(PrimaryKey);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            WorkspaceLog.ForgetOnOtherSilosFailed(logger, PrimaryKey, exception);
+        }
+    }
 
     private IWorkspaceRegistryGrain Registry => GrainFactory.GetGrain<IWorkspaceRegistryGrain>(WorkspaceRegistryGrain.Key);
 
@@ -82,7 +104,7 @@ public sealed partial class WorkspaceGrain(
         State.Members[ownerUserId] = new WorkspaceMember(ownerUserId, ownerDisplayName, [WorkspaceRole.Owner, WorkspaceRole.Admin, WorkspaceRole.Approver, WorkspaceRole.Member], now);
         var (stored, created) = NewKey(new CreateApiKey("owner", ownerUserId, [ApiKeyScope.Admin, ApiKeyScope.Member, ApiKeyScope.Approver], null), now);
         State.Keys[stored.View.KeyId] = stored;
-        await workspace.WriteStateAsync();
+        await SaveAsync();
         await AuditAsync("workspace.created", "operator", $"Workspace '{name}' created with owner {ownerUserId}", ("owner", ownerUserId), ("key_id", stored.View.KeyId));
         await Registry.RecordAsync(PrimaryKey, name, now);
         return new WorkspaceCreated(PrimaryKey, created);
@@ -178,7 +200,7 @@ public sealed partial class WorkspaceGrain(
         if (changed.Count > 0)
         {
             _proxySettings = null;
-            await workspace.WriteStateAsync();
+            await SaveAsync();
             await AuditAsync("workspace.updated", actor, $"Changed {string.Join(", ", changed)}", ("changed", string.Join(",", changed)), ("policy_version", State.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (changed.Contains("name"))
             {
@@ -206,7 +228,7 @@ public sealed partial class WorkspaceGrain(
 
         var member = new WorkspaceMember(userId, displayName, roles, existing?.AddedAt ?? time.GetUtcNow());
         State.Members[userId] = member;
-        await workspace.WriteStateAsync();
+        await SaveAsync();
         await AuditAsync(
             existing is null ? "member.added" : "member.changed",
             Actor(actor),
@@ -237,7 +259,7 @@ public sealed partial class WorkspaceGrain(
             revoked.Add(key.View.KeyId);
         }
 
-        await workspace.WriteStateAsync();
+        await SaveAsync();
         await AuditAsync(
             "member.removed",
             Actor(actor),
@@ -274,7 +296,7 @@ public sealed partial class WorkspaceGrain(
         EnsureRoomForKey();
         var (stored, created) = NewKey(request, now);
         State.Keys[stored.View.KeyId] = stored;
-        await workspace.WriteStateAsync();
+        await SaveAsync();
         await AuditAsync("key.created", Actor(actor), $"Key '{request.Name}' created for {request.UserId}", ("key_id", stored.View.KeyId), ("user_id", request.UserId), ("scopes", string.Join(",", request.Scopes)), ("actor_key_id", actor.KeyId));
         return created;
     }
@@ -304,7 +326,7 @@ public sealed partial class WorkspaceGrain(
         if (key.View.RevokedAt is null)
         {
             key.View = key.View with { RevokedAt = time.GetUtcNow() };
-            await workspace.WriteStateAsync();
+            await SaveAsync();
             await AuditAsync("key.revoked", Actor(actor), $"Key '{key.View.Name}' revoked", ("key_id", key.View.KeyId), ("actor_key_id", actor.KeyId));
         }
 
@@ -336,7 +358,7 @@ public sealed partial class WorkspaceGrain(
 
         var scopes = key.View.Scopes.Where(s => WorkspaceRules.RolesAllow(member.Roles, s)).ToImmutableSortedSet();
         var proxy = scopes.Contains(ApiKeyScope.Proxy) ? CurrentProxySettings() : null;
-        return Task.FromResult(new AuthenticationResult(new KeyPrincipal(PrimaryKey, key.View.KeyId, member.UserId, scopes, member.Roles), null, proxy));
+        return Task.FromResult(new AuthenticationResult(new KeyPrincipal(PrimaryKey, key.View.KeyId, member.UserId, scopes, member.Roles), null, proxy, key.View.ExpiresAt));
     }
 
     public async Task DeleteAsync(ActingMember actor)
@@ -354,7 +376,7 @@ public sealed partial class WorkspaceGrain(
             key.View = key.View with { RevokedAt = now };
         }
 
-        await workspace.WriteStateAsync();
+        await SaveAsync();
         await AuditAsync("workspace.deleted", Actor(actor), "Workspace deleted; every key revoked and the data key destroyed", ("actor_key_id", actor.KeyId));
         await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Key).ReleaseAsync(PrimaryKey);
 

@@ -189,6 +189,44 @@ public abstract class MembersApiTests(ApiFixture api)
         await ProcessFlow.PollRunAsync(owner, runId, "completed");
     }
 
+    [Fact]
+    public async Task A_demotion_a_removal_or_a_revocation_holds_on_the_very_next_request_of_a_key_just_used()
+    {
+        // Each key is used first, so the gateway has just checked (and may remember) it when the change is made.
+        var (_, ownerKey) = await api.CreateWorkspaceAsync();
+        using var owner = api.Client(ownerKey);
+        using var admin = await JoinAsync(owner, "adam@acme.test", ["admin", "member"], ["admin", "member"]);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(new Uri("/api/audit", UriKind.Relative), Ct)).StatusCode);
+
+        (await owner.PutAsJsonAsync("/api/members/adam@acme.test", new { displayName = "Adam", roles = new[] { "member" } }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync(new Uri("/api/audit", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+
+        (await owner.DeleteAsync(new Uri("/api/members/adam@acme.test", UriKind.Relative), Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await admin.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+
+        var created = await (await owner.PostAsJsonAsync("/api/keys", new { name = "ci", userId = Owner, scopes = new[] { "member" } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var ci = api.Client(created.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await ci.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+        (await owner.DeleteAsync(new Uri($"/api/keys/{created.GetProperty("key").GetProperty("keyId").GetString()}", UriKind.Relative), Ct)).EnsureSuccessStatusCode();
+        var revoked = await ci.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        Assert.Contains("revoked", await revoked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_remembered_key_check_never_lets_a_changed_secret_through()
+    {
+        var (_, ownerKey) = await api.CreateWorkspaceAsync();
+        using var owner = api.Client(ownerKey);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+
+        using var forged = api.Client(ownerKey[..^1] + (ownerKey.EndsWith('A') ? 'B' : 'A'));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+    }
+
     private async Task<HttpClient> JoinAsync(HttpClient inviter, string userId, string[] roles, string[] scopes)
     {
         using var anonymous = api.Client();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Platform.Grains.Models;
 using Platform.Grains.Secrets;
 using Platform.Grains.Tools;
+using Platform.Grains.Workspaces;
 
 namespace Platform.Grains.Tests.Tools;
 
@@ -60,6 +61,21 @@ public sealed class PlatformOptionsValidationTests
         AssertGeneratedOnly<WebhookOptions, WebhookOptionsValidator>(services);
         AssertGeneratedOnly<OpenAIModelOptions, OpenAIModelOptionsValidator>(services);
         AssertGeneratedOnly<SecretsOptions, SecretsOptionsValidator>(services);
+    }
+
+    [Theory]
+    [InlineData("Platform:KeyCache:Lifetime", "-00:00:01", "Lifetime")]
+    [InlineData("Platform:KeyCache:Lifetime", "00:05:01", "Lifetime")]
+    [InlineData("Platform:KeyCache:MaxEntries", "0", "MaxEntries")]
+    public void A_bad_key_cache_setting_is_refused_with_a_message_naming_it(string setting, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting] = value }).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddPlatformGrains().BuildServiceProvider();
+
+        var refused = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<KeyCacheOptions>>().Value);
+
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+        AssertGeneratedOnly<KeyCacheOptions, KeyCacheOptionsValidator>(services);
     }
 
     private static void AssertGeneratedOnly<TOptions, TValidator>(IServiceProvider services)
