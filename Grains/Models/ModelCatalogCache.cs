@@ -6,8 +6,8 @@ namespace Platform.Grains.Models;
 /// <summary>
 /// The catalogue grain's entries, shared with every workspace grain of this process, so the OpenAI-compatible endpoint's
 /// hot path reads prices with no grain call: a workspace compares <see cref="ModelCatalogSnapshot.Version"/> with the one
-/// it resolved its settings at. Only the catalogue grain publishes, after every change and on activation; the platform
-/// runs one silo per store (see the README), so this process's catalogue grain is the only one.
+/// it resolved its settings at. Only the catalogue grain publishes, after every change and on activation, here and (through
+/// <see cref="ModelCatalogCacheClient"/>) on every other silo of the cluster.
 /// </summary>
 public sealed class ModelCatalogCache
 {

@@ -14,7 +14,7 @@ namespace Platform.Silo.Hosting;
 public static class PlatformSiloHostingExtensions
 {
     /// <summary>
-    /// Runs a silo of the platform in this host: single-node clustering (the embedded default), the runtime's settings
+    /// Runs a silo of the platform in this host: the clustering <c>Silo:Clustering</c> names (single-node by default), the runtime's settings
     /// and storage, and everything the platform's grains need (encryption keys, models and tools, events, budgets).
     /// </summary>
     public static IHostApplicationBuilder AddPlatformSilo(this IHostApplicationBuilder builder)
@@ -28,7 +28,7 @@ public static class PlatformSiloHostingExtensions
         }
 
         builder.UseOrleans(silo => silo
-            .UseSingleNodeClustering(builder.Configuration)
+            .UseConfiguredClustering(builder.Configuration)
             .AddPlatformRuntime(builder.Configuration));
         builder.Services.AddPlatformGrains();
         builder.Services.AddWorkspaceEncryption(builder.Configuration);

@@ -1,3 +1,5 @@
+using System.Net;
+
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +10,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Platform.Silo.Isolation;
 using Platform.Silo.Journal;
+using Platform.Silo.Membership;
 using Platform.Silo.Storage;
 
 namespace Platform.Silo.Hosting;
@@ -49,6 +52,72 @@ public static class SiloHostingExtensions
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageStartup>();
         return silo.UseConfiguredStorage(configuration);
+    }
+
+    /// <summary>
+    /// Joins the cluster <c>Silo:Clustering</c> names: <see cref="UseSingleNodeClustering"/> (the default) or
+    /// <see cref="UsePostgresClustering"/>. A cluster's silos must share their state, so <c>postgres</c> membership
+    /// needs <c>Silo:Storage=postgres</c>; anything else stops the host before it starts, saying what is accepted.
+    /// </summary>
+    public static ISiloBuilder UseConfiguredClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var clustering = configuration["Silo:Clustering"] ?? "single";
+        switch (clustering)
+        {
+            case "single":
+                return silo.UseSingleNodeClustering(configuration);
+            case "postgres":
+                var storage = configuration["Silo:Storage"] ?? "sqlite";
+                if (storage.ToLowerInvariant() is not ("postgres" or "postgresql"))
+                {
+                    throw new InvalidOperationException($"Silo:Clustering is 'postgres' but Silo:Storage is '{storage}': the silos of a cluster share their state, so set Silo:Storage to 'postgres' as well.");
+                }
+
+                return silo.UsePostgresClustering(configuration);
+            default:
+                throw new InvalidOperationException($"Silo:Clustering is '{clustering}'; use 'single' or 'postgres'.");
+        }
+    }
+
+    /// <summary>
+    /// A silo of a cluster whose membership is in PostgreSQL (<c>Silo:Postgres</c>): the ServiceId and ClusterId of
+    /// <c>Silo</c>, advertising <c>Silo:AdvertisedAddress</c> at <c>Silo:SiloPort</c> and <c>Silo:GatewayPort</c>
+    /// (listening on every address, or on loopback alone when that is what it advertises), named <c>Silo:NodeName</c>.
+    /// </summary>
+    public static ISiloBuilder UsePostgresClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        if (options.AdvertisedAddress.Length > 0 && !IPAddress.TryParse(options.AdvertisedAddress, out _))
+        {
+            throw new InvalidOperationException($"Silo:AdvertisedAddress is '{options.AdvertisedAddress}'; use an IPv4 or IPv6 address, or leave it empty for this machine's first non-loopback address.");
+        }
+
+        if (IPAddress.TryParse(options.AdvertisedAddress, out var advertised))
+        {
+            // A node on loopback (several on one machine, as the fault tests run them) listens there alone.
+            silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+        }
+        else
+        {
+            silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        if (options.NodeName.Length > 0)
+        {
+            silo.Configure<Orleans.Configuration.SiloOptions>(orleans => orleans.SiloName = options.NodeName);
+        }
+
+        silo.Services.AddPostgresMembership();
+        return silo;
     }
 
     /// <summary>

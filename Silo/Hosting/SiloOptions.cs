@@ -24,6 +24,26 @@ public sealed class SiloOptions
     [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Silo:ClusterId is 1 to 63 lower-case letters, digits or hyphens.")]
     public string ClusterId { get; set; } = "agent-platform";
 
+    /// <summary>
+    /// Where the cluster's membership lives: <c>single</c> (the embedded default: this one silo, membership in memory,
+    /// listening on loopback) or <c>postgres</c> (silos sharing <see cref="ClusterId"/> find each other in the
+    /// <c>Silo:Postgres</c> database, which must then also hold their state: <c>Silo:Storage=postgres</c>).
+    /// </summary>
+    [Required]
+    [RegularExpression("^(single|postgres)$", ErrorMessage = "Silo:Clustering is 'single' or 'postgres'.")]
+    public string Clustering { get; set; } = "single";
+
+    /// <summary>
+    /// The IP address other silos reach this one at (<c>postgres</c> clustering). Empty: the first address of this
+    /// machine's network interfaces that is not loopback, as Orleans picks it.
+    /// </summary>
+    [RegularExpression(@"^$|^[0-9A-Fa-f:.]+$", ErrorMessage = "Silo:AdvertisedAddress is an IPv4 or IPv6 address, or empty.")]
+    public string AdvertisedAddress { get; set; } = "";
+
+    /// <summary>This node's name in the membership table, logs and metrics. Empty: a name Orleans makes up.</summary>
+    [RegularExpression("^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", ErrorMessage = "Silo:NodeName is 1 to 63 letters, digits, dots, hyphens or underscores.")]
+    public string NodeName { get; set; } = "";
+
     /// <summary>The port silos talk to each other on.</summary>
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;

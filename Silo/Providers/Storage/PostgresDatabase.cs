@@ -15,36 +15,19 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 {
     public const string ProviderName = "postgres";
 
-    private const string SchemaSql = """
-        SELECT pg_advisory_xact_lock(7283910455);
-        CREATE TABLE IF NOT EXISTS grain_state (
-            grain_type text NOT NULL,
-            grain_key text NOT NULL,
-            state_name text NOT NULL,
-            payload bytea NULL,
-            version bigint NOT NULL,
-            PRIMARY KEY (grain_type, grain_key, state_name)
-        );
-        CREATE TABLE IF NOT EXISTS reminders (
-            grain_type text NOT NULL,
-            grain_key text NOT NULL,
-            name text NOT NULL,
-            due_at timestamptz NOT NULL,
-            period_ms bigint NOT NULL,
-            PRIMARY KEY (grain_type, grain_key, name)
-        );
-        -- Orleans' reminder service reads its range of the hash ring and removes by version; rows written before the
-        -- platform ran on Orleans get the hash filled in by PostgresReminderTable.
-        ALTER TABLE reminders ADD COLUMN IF NOT EXISTS grain_hash bigint NULL;
-        ALTER TABLE reminders ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 1;
-        CREATE INDEX IF NOT EXISTS reminders_grain_hash ON reminders (grain_hash);
-        CREATE TABLE IF NOT EXISTS journal (
-            stream text NOT NULL,
-            sequence bigint NOT NULL,
-            payload bytea NOT NULL,
-            PRIMARY KEY (stream, sequence)
-        );
+    private const string RequiredTablesSql = """
+        SELECT t FROM unnest(ARRAY['grain_state', 'reminders', 'journal', 'membership_versions', 'membership']) AS t
+        WHERE to_regclass(t) IS NULL;
         """;
+
+    // One source for the nodes and for operators who apply it themselves: the file is in the repository and embedded here.
+    private static readonly Lazy<string> SchemaSql = new(static () =>
+    {
+        using var stream = typeof(PostgresDatabase).Assembly.GetManifestResourceStream("Platform.Silo.Storage.PostgresSchema.sql")
+            ?? throw new InvalidOperationException("The PostgreSQL schema is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresDatabase> _logger;
@@ -75,7 +58,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// <summary>host:port/database, for logs.</summary>
     public string Location { get; }
 
-    /// <summary>Creates the tables under an advisory lock, because concurrent <c>CREATE TABLE IF NOT EXISTS</c> can still collide.</summary>
+    /// <summary>
+    /// Creates the tables under an advisory lock, because concurrent <c>CREATE TABLE IF NOT EXISTS</c> can still collide;
+    /// or, when the operator applies the schema, checks that it is there.
+    /// </summary>
     public async Task EnsureInitializedAsync(CancellationToken cancellationToken)
     {
         if (_initialized)
@@ -94,13 +80,20 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (var command = new NpgsqlCommand(SchemaSql, connection, transaction))
+                if (Options.ApplySchema)
                 {
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using (var command = new NpgsqlCommand(SchemaSql.Value, connection, transaction))
+                    {
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
 
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await EnsureTablesExistAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (IsUnavailable(ex))
             {
@@ -113,6 +106,26 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         finally
         {
             _initLock.Release();
+        }
+    }
+
+    /// <summary>With <see cref="PostgresStorageOptions.ApplySchema"/> off: refuses to start on a database the operator's schema has not reached.</summary>
+    private static async Task EnsureTablesExistAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(RequiredTablesSql, connection);
+        var missing = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                missing.Add(reader.GetString(0));
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Silo:Postgres:ApplySchema is false but the database lacks the table(s) {string.Join(", ", missing)}: apply Silo/Providers/Storage/PostgresSchema.sql, or set ApplySchema to true.");
         }
     }
 

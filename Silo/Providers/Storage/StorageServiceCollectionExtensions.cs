@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 using Orleans.Providers;
 
@@ -54,13 +55,12 @@ public static class StorageServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         AddCommon(services);
-        var options = services.AddOptions<PostgresStorageOptions>().BindConfiguration("Silo:Postgres").ValidateDataAnnotations().ValidateOnStart();
+        AddPostgresDatabase(services);
         if (configure is not null)
         {
-            options.Configure(configure);
+            services.Configure(configure);
         }
 
-        services.TryAddSingleton<PostgresDatabase>();
         services.TryAddSingleton<PostgresGrainStorage>();
         services.TryAddSingleton<PostgresReminderTable>();
         services.TryAddSingleton<PostgresJournalStorage>();
@@ -68,6 +68,22 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IStorageInitializer>(static sp => sp.GetRequiredService<PostgresJournalStorage>());
         AddStateAndReminders<PostgresGrainStorage, PostgresReminderTable>(services);
         return services;
+    }
+
+    /// <summary>
+    /// The one PostgreSQL database of a node (<c>Silo:Postgres</c>, validated at start), shared by whatever keeps data
+    /// there: grain state, reminders, the journal, membership. Registering it twice changes nothing.
+    /// </summary>
+    internal static void AddPostgresDatabase(IServiceCollection services)
+    {
+        if (services.Any(static d => d.ServiceType == typeof(PostgresDatabase)))
+        {
+            return;
+        }
+
+        services.AddOptions<PostgresStorageOptions>().BindConfiguration("Silo:Postgres").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<PostgresStorageOptions>, PostgresConnectionStringFile>();
+        services.AddSingleton<PostgresDatabase>();
     }
 
     private static void AddStateAndReminders<TStore, TReminders>(IServiceCollection services)
