@@ -102,6 +102,7 @@ internal static class PlatformHostingExtensions
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOperatorApi();
+        app.MapClusterApi();
         app.MapModelCatalogApi();
         app.MapWorkspaceApi();
         app.MapInvitationsApi();

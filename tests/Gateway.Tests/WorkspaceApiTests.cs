@@ -229,6 +229,23 @@ public abstract class WorkspaceApiTests(ApiFixture api)
         Assert.Contains("/api/audit/verify", paths);
     }
 
+    [Fact]
+    public async Task The_operator_sees_the_cluster_as_this_node_does_and_a_workspace_key_is_refused()
+    {
+        var (_, ownerKey) = await api.CreateWorkspaceAsync();
+        using var op = api.Client(ApiFixture.OperatorKey);
+        using var owner = api.Client(ownerKey);
+
+        var cluster = await op.GetFromJsonAsync<JsonElement>("/api/cluster", Ct);
+        var refused = await owner.GetAsync(new Uri("/api/cluster", UriKind.Relative), Ct);
+
+        var silo = Assert.Single(cluster.GetProperty("silos").EnumerateArray());
+        Assert.Equal("active", silo.GetProperty("status").GetString());
+        Assert.Equal(cluster.GetProperty("node").GetString(), silo.GetProperty("address").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
     private static async Task<JsonElement> CreateKeyAsync(HttpClient owner, string name, string userId, string scope, DateTimeOffset? expiresAt = null)
     {
         var response = await owner.PostAsJsonAsync("/api/keys", new { name, userId, scopes = new[] { scope }, expiresAt }, Ct);
