@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a clean machine: installs what the tests need (PostgreSQL), builds with warnings as
+# Runs the whole test suite on a clean machine: installs what the tests need (PostgreSQL, nginx), builds with warnings as
 # errors, runs every test project, and ends with one line "N passed, N failed[, N skipped]".
 # Node.js and npm must be present for the OAuth tests (tests/TestSupport/oidc) and for Azurite, Microsoft's Azure
 # Storage emulator (npm azurite, tests/Silo.Tests/azurite), which this script installs; the Azure storage tests start it
@@ -59,7 +59,23 @@ ensure_azurite() {
   printf '%s' "$hash" > "$folder/node_modules/.platform-lock-sha256"
 }
 
+# The cluster tests run the shipped deploy/nginx configuration in front of two gateway processes.
+ensure_nginx() {
+  if [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; then return; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    log "nginx is not installed and this user cannot install it: run 'sudo apt-get install -y nginx'."
+    exit 1
+  fi
+  log "installing nginx (Debian package nginx)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq nginx >/dev/null
+  # The package may start a system nginx on port 80; the tests run their own on loopback ports.
+  if [ -f /run/nginx.pid ]; then nginx -s stop 2>/dev/null || true; fi
+}
+
 ensure_postgres
+ensure_nginx
 ensure_node
 ensure_azurite
 

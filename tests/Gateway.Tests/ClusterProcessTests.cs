@@ -106,6 +106,49 @@ public sealed class ClusterProcessTests(PostgresClusterFixture postgres) : IAsyn
         Assert.True(clock.Elapsed < RecoveryDeadline);
     }
 
+    [Fact(Timeout = 240_000)]
+    public async Task Behind_the_shipped_nginx_configuration_the_cluster_keeps_answering_when_a_node_dies()
+    {
+        await StartBothAsync();
+        await using var nginx = await NginxServer.StartAsync([_first.BaseAddress, _second.BaseAddress], Ct);
+        using var op = Through(nginx, OperatorKey);
+        var created = await ReadAsync(await op.PostAsJsonAsync("/api/workspaces", new { name = "Acme", ownerUserId = "olive@acme.test", ownerDisplayName = "Olive" }, Ct));
+        using var owner = Through(nginx, created.GetProperty("ownerKey").GetString());
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct)).StatusCode);
+        }
+
+        await _second.KillAsync();
+        var clock = Stopwatch.StartNew();
+        var failed = 0;
+        var answeredInARow = 0;
+        await WaitForAsync(
+            async () =>
+            {
+                using var response = await owner.GetAsync(new Uri("/api/workspace", UriKind.Relative), Ct);
+                answeredInARow = response.StatusCode == HttpStatusCode.OK ? answeredInARow + 1 : 0;
+                failed += response.StatusCode == HttpStatusCode.OK ? 0 : 1;
+                return answeredInARow == 20;
+            },
+            RecoveryDeadline,
+            "20 answers in a row through nginx after the kill");
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"through nginx: {failed} failed answers, then 20 in a row after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(created.GetProperty("workspaceId").GetString(), (await GetAsync(owner, "/api/workspace")).GetProperty("workspaceId").GetString());
+    }
+
+    private static HttpClient Through(NginxServer nginx, string? bearer)
+    {
+        var client = new HttpClient { BaseAddress = nginx.BaseAddress, Timeout = TimeSpan.FromSeconds(40) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
     private async Task StartBothAsync()
     {
         // One after the other: the first creates the key file the second then reads.
