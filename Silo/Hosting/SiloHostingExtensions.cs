@@ -66,6 +66,8 @@ public static class SiloHostingExtensions
         var clustering = configuration["Silo:Clustering"] ?? "single";
         switch (clustering)
         {
+            case "single" when configuration.GetValue<bool>("Silo:Kubernetes"):
+                throw new InvalidOperationException("Silo:Kubernetes is true but Silo:Clustering is 'single': pods of a deployment form a cluster, so set Silo:Clustering to 'postgres'.");
             case "single":
                 return silo.UseSingleNodeClustering(configuration);
             case "postgres":
@@ -117,6 +119,12 @@ public static class SiloHostingExtensions
         }
 
         silo.Services.AddPostgresMembership();
+        if (options.Kubernetes)
+        {
+            // After the platform's own settings, so the pod's identity (POD_NAME, POD_IP, ORLEANS_CLUSTER_ID) wins.
+            silo.UseKubernetesHosting();
+        }
+
         return silo;
     }
 

@@ -40,6 +40,13 @@ public sealed class SiloOptions
     [RegularExpression(@"^$|^[0-9A-Fa-f:.]+$", ErrorMessage = "Silo:AdvertisedAddress is an IPv4 or IPv6 address, or empty.")]
     public string AdvertisedAddress { get; set; } = "";
 
+    /// <summary>
+    /// Running as pods of a Kubernetes deployment (<c>postgres</c> clustering only): Orleans' Kubernetes hosting takes
+    /// the pod's name, namespace and IP from the environment the manifests in <c>deploy/kubernetes</c> set, and deletes
+    /// the pods of silos the cluster declared dead.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>This node's name in the membership table, logs and metrics. Empty: a name Orleans makes up.</summary>
     [RegularExpression("^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", ErrorMessage = "Silo:NodeName is 1 to 63 letters, digits, dots, hyphens or underscores.")]
     public string NodeName { get; set; } = "";

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 using Npgsql;
 
@@ -97,14 +98,38 @@ public sealed class PostgresClusteringTests(PostgresClusterFixture postgres) : I
     [InlineData("postgres", "sqlite", "Silo:Storage to 'postgres'")]
     [InlineData("consul", "postgres", "use 'single' or 'postgres'")]
     [InlineData("postgres", "postgres", "use an IPv4 or IPv6 address", "999.1.1.1")]
-    public void A_cluster_setting_that_cannot_work_stops_the_host_saying_what_is_accepted(string clustering, string storage, string expected, string advertised = "")
+    [InlineData("single", "sqlite", "set Silo:Clustering to 'postgres'", "", "true")]
+    public void A_cluster_setting_that_cannot_work_stops_the_host_saying_what_is_accepted(string clustering, string storage, string expected, string advertised = "", string kubernetes = "false")
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Silo:Clustering"] = clustering, ["Silo:Storage"] = storage, ["Silo:AdvertisedAddress"] = advertised });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Silo:Clustering"] = clustering,
+            ["Silo:Storage"] = storage,
+            ["Silo:AdvertisedAddress"] = advertised,
+            ["Silo:Kubernetes"] = kubernetes,
+        });
 
         var refused = Assert.Throws<InvalidOperationException>(() => builder.UseOrleans(silo => silo.UseConfiguredClustering(builder.Configuration)));
 
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void On_kubernetes_a_node_takes_its_identity_from_the_pod_through_orleans_kubernetes_hosting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Silo:Clustering"] = "postgres",
+            ["Silo:Storage"] = "postgres",
+            ["Silo:Kubernetes"] = "true",
+        });
+
+        builder.UseOrleans(silo => silo.UseConfiguredClustering(builder.Configuration));
+
+        Assert.Contains(builder.Services, static d => d.ServiceType == typeof(IConfigureOptions<Orleans.Hosting.Kubernetes.KubernetesHostingOptions>));
+        Assert.Contains(builder.Services, static d => d.ServiceType == typeof(IMembershipTable));
     }
 
     private static IGrainFactory Grains(IHost host) => host.Services.GetRequiredService<IGrainFactory>();
