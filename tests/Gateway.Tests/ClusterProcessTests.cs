@@ -138,6 +138,94 @@ public sealed class ClusterProcessTests(PostgresClusterFixture postgres) : IAsyn
         Assert.Equal(created.GetProperty("workspaceId").GetString(), (await GetAsync(owner, "/api/workspace")).GetProperty("workspaceId").GetString());
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task A_frozen_node_that_wakes_after_being_declared_dead_spends_nothing_past_a_cap_and_breaks_no_audit_chain()
+    {
+        const long Cap = 40_000;
+        const int MaxCalls = 400;
+        await StartBothAsync();
+
+        // Workspaces made and warmed up through the node that will freeze, so some of their budgets live there.
+        var workspaces = new List<(string Owner, string Proxy)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (owner, _) = await CreateWorkspaceAsync(_second);
+            using var client = _second.Client(owner);
+            (await client.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = Cap }, Ct)).EnsureSuccessStatusCode();
+            var proxy = (await ReadAsync(await client.PostAsJsonAsync("/api/keys", new { name = "app", scopes = new[] { "proxy" } }, Ct))).GetProperty("token").GetString()!;
+            workspaces.Add((owner, proxy));
+            Assert.Equal(3, await CallUntilRefusedAsync(_second, proxy, 3));
+        }
+
+        await _second.PauseAsync();
+        var clock = Stopwatch.StartNew();
+        await WaitForAsync(async () => (await ClusterAsync(_first)).Any(static s => s.Name == "node-b" && s.Status == "dead"), RecoveryDeadline, "node-a to declare the frozen node-b dead");
+        var declaredDead = clock.Elapsed;
+
+        // The survivor takes the workspaces over and spends each to its cap.
+        var acknowledged = 0;
+        foreach (var (_, proxy) in workspaces)
+        {
+            await WaitForAsync(async () => await CallUntilRefusedAsync(_first, proxy, 1) == 1, RecoveryDeadline, "a workspace of the frozen node to answer on the survivor");
+            acknowledged += 1 + await CallUntilRefusedAsync(_first, proxy, MaxCalls);
+        }
+
+        var recovered = clock.Elapsed;
+
+        // The zombie wakes with its old activations and tries to spend again.
+        await _second.ResumeAsync();
+        var zombieAnswers = 0;
+        foreach (var (_, proxy) in workspaces)
+        {
+            try
+            {
+                zombieAnswers += await CallUntilRefusedAsync(_second, proxy, 10);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // The woken node finds itself declared dead and stops; a refused connection is the right answer.
+            }
+        }
+
+        long overspend = 0, ledgerLines = 0;
+        foreach (var (owner, _) in workspaces)
+        {
+            using var client = _first.Client(owner);
+            var budget = await GetAsync(client, "/api/budget");
+            var ledger = await LedgerAsync(client);
+            overspend += Math.Max(0, budget.GetProperty("spentMicros").GetInt64() - Cap);
+            ledgerLines += ledger.Count;
+            Assert.True(budget.GetProperty("spentMicros").GetInt64() <= Cap, $"spent {budget.GetProperty("spentMicros").GetInt64()} of a cap of {Cap}");
+            Assert.True(ledger.Sum(static l => l.Amount) <= Cap);
+            await AssertAuditVerifiesAsync(client);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"frozen node declared dead after {declaredDead.TotalSeconds:F1} s; survivor served every workspace again after {recovered.TotalSeconds:F1} s; " +
+            $"{acknowledged} calls acknowledged by the survivor, {zombieAnswers} answered by the woken node, {ledgerLines} ledger lines, overspend {overspend} micro-dollars");
+        Assert.True(ledgerLines >= acknowledged, $"{acknowledged} calls were acknowledged by the survivor but the ledgers have {ledgerLines} lines");
+    }
+
+    /// <summary>Proxied calls through <paramref name="node"/> until one is refused or <paramref name="limit"/> answered; returns how many were answered.</summary>
+    private static async Task<int> CallUntilRefusedAsync(GatewayProcess node, string proxyKey, int limit)
+    {
+        using var app = node.Client(proxyKey);
+        var answered = 0;
+        for (var i = 0; i < limit; i++)
+        {
+            using var answer = await app.PostAsJsonAsync("/v1/chat/completions", new { model = "local-rules-1", messages = new[] { new { role = "user", content = $"note call {i}" } } }, Ct);
+            if (answer.StatusCode != HttpStatusCode.OK)
+            {
+                return answered;
+            }
+
+            await answer.Content.ReadAsByteArrayAsync(Ct);
+            answered++;
+        }
+
+        return answered;
+    }
+
     private static HttpClient Through(NginxServer nginx, string? bearer)
     {
         var client = new HttpClient { BaseAddress = nginx.BaseAddress, Timeout = TimeSpan.FromSeconds(40) };

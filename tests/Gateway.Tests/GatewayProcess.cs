@@ -163,6 +163,12 @@ public sealed class GatewayProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Stops the process where it stands (SIGSTOP): it keeps its sockets and memory but answers nothing, as a node frozen by its host would.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused process run on (SIGCONT), with whatever it believed before it was paused.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
     /// <summary>Kills the process (as <see cref="KillAsync"/>).</summary>
     public void Kill() => KillAsync().GetAwaiter().GetResult();
 
@@ -176,6 +182,17 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         return client;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("The gateway process is not running.");
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {process.Id} exited with {kill.ExitCode}.");
+        }
     }
 
     /// <inheritdoc />
