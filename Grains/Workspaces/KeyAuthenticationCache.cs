@@ -26,7 +26,12 @@ public sealed class KeyAuthenticationCache(IOptions<KeyCacheOptions> options, Mo
     private const int Stripes = 1024;
 
     private readonly long[] _generations = new long[Stripes];
+    // A full cache of live entries is swept at most once a second: a sweep walks every entry, and doing that on each
+    // request of a burst of new keys would cost more than the grain calls the cache saves.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<(string WorkspaceId, string KeyId), RememberedKeyCheck> _entries = new();
+    private long _nextSweepTicks;
 
     private bool Enabled => options.Value.Lifetime > TimeSpan.Zero;
 
@@ -120,9 +125,15 @@ public sealed class KeyAuthenticationCache(IOptions<KeyCacheOptions> options, Mo
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
-    /// <summary>Drops expired and forgotten entries; true when that made room.</summary>
+    /// <summary>Drops expired and forgotten entries (at most once per <see cref="SweepInterval"/>); true when that made room.</summary>
     private bool Sweep(DateTimeOffset now, int maxEntries)
     {
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, next) != next)
+        {
+            return false;
+        }
+
         foreach (var (key, entry) in _entries)
         {
             if (now >= entry.ExpiresAt || entry.Generation != Volatile.Read(ref _generations[Stripe(key.WorkspaceId)]))

@@ -169,6 +169,23 @@ public sealed class KeyAuthenticationCacheTests
         Assert.Equal(1, cache.Count);
     }
 
+    [Fact]
+    public void A_cache_full_of_live_checks_is_swept_at_most_once_a_second()
+    {
+        var cache = Cache(TimeSpan.FromSeconds(30), maxEntries: 1);
+        cache.Remember(cache.Begin(Workspace), "key000000001", Secret, Allowed(validUntil: _time.GetUtcNow().AddMilliseconds(500)));
+        cache.Remember(cache.Begin(Workspace), "key000000002", Secret, Allowed());
+
+        // The first entry expires, but the sweep that found nothing a moment ago does not run again within the second.
+        _time.Advance(TimeSpan.FromMilliseconds(600));
+        cache.Remember(cache.Begin(Workspace), "key000000002", Secret, Allowed());
+        Assert.Null(cache.Find(Workspace, "key000000002", Secret));
+
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        cache.Remember(cache.Begin(Workspace), "key000000002", Secret, Allowed());
+        Assert.NotNull(cache.Find(Workspace, "key000000002", Secret));
+    }
+
     private KeyAuthenticationCache Cache(TimeSpan lifetime, int maxEntries = 100) =>
         new(Options.Create(new KeyCacheOptions { Lifetime = lifetime, MaxEntries = maxEntries }), _catalog, _time);
 
