@@ -108,6 +108,12 @@ if [ "$passed" -eq 0 ]; then
   status=1
 fi
 
+# A fixture or collection whose clean-up threw fails the run (dotnet test exits non-zero) without failing a test; count
+# each as a failure so the summary says why the run failed.
+cleanup_failures="$(grep -c '\[Test \(Class\|Collection\|Assembly\) Cleanup Failure' "$results" || true)"
+failed=$((failed + cleanup_failures))
+if [ "$cleanup_failures" -gt 0 ]; then log "$cleanup_failures test fixture clean-up(s) failed"; fi
+
 summary="$passed passed, $failed failed"
 if [ "$skipped" -gt 0 ]; then summary="$summary, $skipped skipped"; fi
 echo "$summary"

@@ -75,9 +75,13 @@ public sealed class SiloOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan DeactivationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a graceful shutdown waits for running turns to finish and activations to deactivate.</summary>
+    /// <summary>
+    /// How long a graceful shutdown waits for running turns to finish and activations to deactivate. Longer than
+    /// <see cref="CallTimeout"/> by default: a turn (or a deactivation's last flush) whose call gets no answer while the
+    /// silo stops waits out the call timeout, and a stop that ended first would be cut short with that turn unfinished.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
     /// <summary>The shortest period a reminder may have. Orleans' default is a minute; reminders are durable wake-ups, not timers.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
