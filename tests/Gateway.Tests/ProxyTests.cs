@@ -522,7 +522,11 @@ public abstract class ProxyTests(ProxyFixture proxy)
         using var client = proxy.Client(workspace.ProxyKey);
         var huge = workspace.WithModel($$"""{"model":"gpt-test","messages":[{"role":"user","content":"{{new string('x', 1_100_000)}}"}]}""");
 
-        var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), new StringContent(huge, Encoding.UTF8, "application/json"), Ct);
+        // The client waits for the gateway's go-ahead before sending the body, as a careful client does: the refusal comes
+        // instead, so the test sees the answer rather than a broken pipe from a server that stopped reading.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("v1/chat/completions", UriKind.Relative)) { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        var response = await client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("too large", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
