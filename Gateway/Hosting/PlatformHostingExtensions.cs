@@ -107,6 +107,7 @@ internal static class PlatformHostingExtensions
         app.MapWorkspaceApi();
         app.MapInvitationsApi();
         app.MapAuditApi();
+        app.MapEventsApi();
         app.MapApprovalsApi();
         app.MapBudgetApi();
         app.MapSecretsApi();

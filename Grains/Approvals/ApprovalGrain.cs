@@ -23,13 +23,17 @@ public sealed class ApprovalGrain(
     TimeProvider time,
     IPlatformEvents events,
     IApprovalNotifier notifier,
-    ILogger<ApprovalGrain> logger) : StringKeyedGrain, IApprovalGrain, IRemindable
+    ILogger<ApprovalGrain> logger) : StringKeyedGrain, IApprovalGrain, IEventOutboxGrain, IRemindable
 {
     private const string ExpiryReminder = "approval-expiry";
     private const string ExpiryActor = "system:expiry";
     private static readonly TimeSpan s_expiryRetryPeriod = TimeSpan.FromMinutes(1);
 
+    private EventOutbox? _outbox;
+
     private ApprovalGrainState State => approvals.State;
+
+    private EventOutbox Outbox => _outbox ??= new EventOutbox(this, PrimaryKey, () => State.Outbox, () => approvals.WriteStateAsync(), events, time, logger);
 
     private const string ArgumentsPurpose = "approval.arguments";
 
@@ -40,7 +44,11 @@ public sealed class ApprovalGrain(
         {
             stored.View = stored.View with { CanonicalArguments = await SealedJson.OpenAsync<string>(GrainFactory, PrimaryKey, ArgumentsPurpose, stored.SealedArguments) };
         }
+
+        Outbox.Resume();
     }
+
+    public Task AcknowledgeEventsAsync(ImmutableArray<Guid> published, bool failed) => Outbox.AcknowledgeAsync(published, failed);
 
     public async Task<ApprovalView> RequestAsync(ApprovalRequest request)
     {
@@ -87,7 +95,7 @@ public sealed class ApprovalGrain(
             View = view,
             SealedArguments = await SealedJson.SealAsync(GrainFactory, PrimaryKey, ArgumentsPurpose, request.CanonicalArguments),
         };
-        await approvals.WriteStateAsync();
+        await WriteAnnouncingAsync([new ApprovalRequested(PrimaryKey, view.ApprovalId, view.RunId, view.Tool, view.ToolClass, view.PayloadHash, view.RequesterUserId, view.RequestedAt, view.ExpiresAt)]);
         if (earliestBefore is null || view.ExpiresAt < earliestBefore)
         {
             await ScheduleExpiryAsync(view.ExpiresAt);
@@ -95,7 +103,7 @@ public sealed class ApprovalGrain(
 
         await AuditAsync("approval.requested", $"run:{view.RunId}", $"Run {view.RunId} asks to use {view.Tool}", view);
         ApprovalLog.Requested(logger, PrimaryKey, view.ApprovalId, view.RunId, view.Tool, view.PayloadHash);
-        await PublishAsync(new ApprovalRequested(PrimaryKey, view.ApprovalId, view.RunId, view.Tool, view.ToolClass, view.PayloadHash, view.RequesterUserId, view.RequestedAt, view.ExpiresAt), view.ApprovalId);
+        Outbox.Publish();
         return view;
     }
 
@@ -123,7 +131,7 @@ public sealed class ApprovalGrain(
         }
 
         TrimDecided();
-        await approvals.WriteStateAsync();
+        await WriteAnnouncingAsync(pending.Select(a => Decided(a.View)));
         foreach (var stored in pending)
         {
             // Audited, published and told to bridges like a decision, so an approver's button goes away too.
@@ -185,6 +193,12 @@ public sealed class ApprovalGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == EventOutbox.ReminderName)
+        {
+            await Outbox.OnReminderAsync();
+            return;
+        }
+
         if (reminderName != ExpiryReminder)
         {
             return;
@@ -242,7 +256,7 @@ public sealed class ApprovalGrain(
         var decided = view with { State = outcome, DecidedBy = decider.UserId, DecidedAt = time.GetUtcNow(), Comment = comment, DecidedByKeyId = decider.KeyId };
         stored.View = decided;
         TrimDecided();
-        await approvals.WriteStateAsync();
+        await WriteAnnouncingAsync([Decided(decided)]);
         await AfterDecisionAsync(decided, $"user:{decider.UserId}");
         return decided;
     }
@@ -263,7 +277,7 @@ public sealed class ApprovalGrain(
         }
 
         TrimDecided();
-        await approvals.WriteStateAsync();
+        await WriteAnnouncingAsync(due.Select(a => Decided(a.View)));
         foreach (var stored in due)
         {
             await AfterDecisionAsync(stored.View, ExpiryActor);
@@ -275,7 +289,7 @@ public sealed class ApprovalGrain(
         var state = decided.State.ToString().ToLowerInvariant();
         await AuditAsync("approval.decided", actor, $"Approval {decided.ApprovalId} for {decided.Tool}: {state}", decided);
         ApprovalLog.Decided(logger, PrimaryKey, decided.ApprovalId, state, decided.DecidedBy ?? ExpiryActor);
-        await PublishAsync(new ApprovalDecided(PrimaryKey, decided.ApprovalId, decided.RunId, decided.Tool, decided.PayloadHash, decided.State, decided.DecidedBy, decided.DecidedAt ?? decided.ExpiresAt), decided.ApprovalId);
+        Outbox.Publish();
         try
         {
             await notifier.DecidedAsync(PrimaryKey, decided);
@@ -287,19 +301,20 @@ public sealed class ApprovalGrain(
         }
     }
 
-    private async Task PublishAsync<T>(T @event, string approvalId)
-        where T : class
+    /// <summary>Writes the state with the events announcing its change in the outbox, so both are durable together.</summary>
+    private async Task WriteAnnouncingAsync(IEnumerable<object> announcements)
     {
-        try
+        foreach (var announcement in announcements)
         {
-            await events.PublishAsync(@event);
+            Outbox.Add(announcement);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Events are notifications; the grain state is the truth and is already written.
-            ApprovalLog.PublishFailed(logger, PrimaryKey, typeof(T).Name, approvalId, exception);
-        }
+
+        await Outbox.ArmAsync();
+        await approvals.WriteStateAsync();
     }
+
+    private ApprovalDecided Decided(ApprovalView decided) =>
+        new(PrimaryKey, decided.ApprovalId, decided.RunId, decided.Tool, decided.PayloadHash, decided.State, decided.DecidedBy, decided.DecidedAt ?? decided.ExpiresAt);
 
     private StoredApproval Find(string approvalId)
     {

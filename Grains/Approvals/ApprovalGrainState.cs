@@ -10,4 +10,7 @@ public sealed class ApprovalGrainState
     public long LastSequence { get; set; }
 
     public Dictionary<string, StoredApproval> Approvals { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Events announcing changes of this state that the bus has not confirmed yet.</summary>
+    public List<Events.OutboxEntry> Outbox { get; set; } = [];
 }

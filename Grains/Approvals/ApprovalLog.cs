@@ -11,9 +11,6 @@ internal static partial class ApprovalLog
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Workspace {WorkspaceId}: approval {ApprovalId} {State} by {DecidedBy}")]
     public static partial void Decided(ILogger logger, string workspaceId, string approvalId, string state, string decidedBy);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: publishing {EventType} for approval {ApprovalId} failed; the decision stands")]
-    public static partial void PublishFailed(ILogger logger, string workspaceId, string eventType, string approvalId, Exception exception);
-
     [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: notifying the run of approval {ApprovalId} failed; the decision stands")]
     public static partial void NotifyFailed(ILogger logger, string workspaceId, string approvalId, Exception exception);
 }

@@ -4,8 +4,10 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 using Platform.Grains.Audit;
+using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Events;
 using Platform.Silo.Journal;
 
 namespace Platform.Grains.Budget;
@@ -43,7 +45,7 @@ namespace Platform.Grains.Budget;
 /// reservations are worst-case estimates that mostly come back and warnings about them would cry wolf. 100 %
 /// ("exhausted") is reached when spent + reserved + withheld reaches the cap, the moment every new reservation is
 /// refused. Each is recorded once per period in state (so it is announced once even across restarts) and then audited
-/// as <c>budget.threshold</c> and published through <see cref="IBudgetEvents"/>. Raising the cap lifts the stop at once
+/// as <c>budget.threshold</c> and published through the grain's <see cref="EventOutbox"/>. Raising the cap lifts the stop at once
 /// but does not re-arm crossed thresholds.
 /// </para>
 /// <para>
@@ -57,9 +59,9 @@ namespace Platform.Grains.Budget;
 public sealed class BudgetGrain(
     [PersistentState("budget")] IPersistentState<BudgetState> budget,
     IJournalStorage journal,
-    IBudgetEvents events,
+    IPlatformEvents events,
     TimeProvider time,
-    ILogger<BudgetGrain> logger) : StringKeyedGrain, IBudgetGrain
+    ILogger<BudgetGrain> logger) : StringKeyedGrain, IBudgetGrain, IEventOutboxGrain, IRemindable
 {
     /// <summary>The most entries one <see cref="GetLedgerAsync"/> returns.</summary>
     public const int MaxLedgerLimit = 1000;
@@ -86,7 +88,11 @@ public sealed class BudgetGrain(
     private int _uncheckpointed;
     private bool _dirty;
 
+    private EventOutbox? _outbox;
+
     private BudgetState State => budget.State;
+
+    private EventOutbox Outbox => _outbox ??= new EventOutbox(this, PrimaryKey, () => State.Outbox, () => CheckpointAsync(), events, time, logger);
 
     private string Stream => $"ledger/{PrimaryKey}";
 
@@ -117,7 +123,15 @@ public sealed class BudgetGrain(
         }
 
         await AnnounceAsync();
+        Outbox.Resume();
     }
+
+    /// <inheritdoc />
+    public Task AcknowledgeEventsAsync(ImmutableArray<Guid> published, bool failed) => Outbox.AcknowledgeAsync(published, failed);
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == EventOutbox.ReminderName ? Outbox.OnReminderAsync() : Task.CompletedTask;
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -647,8 +661,9 @@ public sealed class BudgetGrain(
     }
 
     /// <summary>
-    /// Audits and publishes recorded crossings, oldest first. Runs after the crossing is durable, so none is lost; a crash
-    /// between announcing and the checkpoint that follows announces it again (at least once, normally exactly once).
+    /// Audits recorded crossings, oldest first, and moves each into the outbox, which publishes it once the checkpoint
+    /// that follows is durable. Runs after the crossing is durable, so none is lost; a crash between auditing and the
+    /// checkpoint audits it again (at least once, normally exactly once).
     /// </summary>
     private async Task AnnounceAsync()
     {
@@ -673,13 +688,13 @@ public sealed class BudgetGrain(
                     ("spent_micros", Micros(status.SpentMicros)),
                     ("reserved_micros", Micros(status.ReservedMicros)),
                     ("withheld_micros", Micros(status.WithheldMicros))));
-                await (next.Percent == BudgetRules.ExhaustedPercent
-                    ? events.ExhaustedAsync(PrimaryKey, next.Period, status)
-                    : events.ThresholdCrossedAsync(PrimaryKey, next.Period, next.Percent, status));
+                Outbox.Add(next.Percent == BudgetRules.ExhaustedPercent
+                    ? new BudgetExhausted(PrimaryKey, next.Period, status.SpentMicros, status.CapMicros, time.GetUtcNow())
+                    : new BudgetThresholdCrossed(PrimaryKey, next.Period, next.Percent, status.SpentMicros, status.CapMicros, time.GetUtcNow()));
             }
             catch (Exception ex)
             {
-                // Spend must not fail because the announcement did; the crossing stays queued and is retried.
+                // Spend must not fail because the audit did; the crossing stays queued and is retried.
                 BudgetLog.AnnouncementFailed(logger, PrimaryKey, next.Percent, next.Period, ex);
                 break;
             }
@@ -690,8 +705,10 @@ public sealed class BudgetGrain(
 
         if (announced)
         {
-            // Without this a restart would announce the same crossing again.
+            // Without this a restart would announce the same crossing again; the outbox's events are durable with it.
+            await Outbox.ArmAsync();
             await CheckpointAsync();
+            Outbox.Publish();
         }
     }
 

@@ -44,6 +44,9 @@ public sealed class BudgetState
     /// <summary>Crossings recorded but not yet audited; announced on the next call or activation, so none is lost.</summary>
     public List<PendingAnnouncement> Unannounced { get; set; } = [];
 
+    /// <summary>Audited crossings whose events the bus has not confirmed yet.</summary>
+    public List<Events.OutboxEntry> Outbox { get; set; } = [];
+
     /// <summary>Settled spend per run, for runs that spent in this period or the one before (bounded by period).</summary>
     public Dictionary<string, RunSpend> Runs { get; set; } = new(StringComparer.Ordinal);
 }

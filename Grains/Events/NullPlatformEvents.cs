@@ -4,6 +4,5 @@ namespace Platform.Grains.Events;
 public sealed class NullPlatformEvents : IPlatformEvents
 {
     /// <inheritdoc />
-    public Task PublishAsync<T>(T platformEvent, CancellationToken cancellationToken = default)
-        where T : class => Task.CompletedTask;
+    public Task PublishAsync(Guid eventId, object platformEvent, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

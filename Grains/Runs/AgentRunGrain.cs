@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -44,7 +45,7 @@ public sealed partial class AgentRunGrain(
     TimeProvider time,
     IOptions<RunOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<AgentRunGrain> logger) : StringKeyedGrain, IAgentRunGrain, IRemindable
+    ILogger<AgentRunGrain> logger) : StringKeyedGrain, IAgentRunGrain, IEventOutboxGrain, IRemindable
 #pragma warning restore CA1001
 {
     private const string ResumeReminder = "resume";
@@ -61,13 +62,20 @@ public sealed partial class AgentRunGrain(
     private TaskCompletionSource _loopEnded = CompletedLoop();
     private CancellationTokenSource? _cancel;
 
+    private EventOutbox? _outbox;
+
     private AgentRunState State => run.State;
+
+    private EventOutbox Outbox => _outbox ??= new EventOutbox(this, _workspaceId, () => State.Outbox, () => run.WriteStateAsync(CancellationToken.None), events, time, logger);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_workspaceId, _runId) = RunIds.Parse(PrimaryKey);
+        Outbox.Resume();
         return Task.CompletedTask;
     }
+
+    public Task AcknowledgeEventsAsync(ImmutableArray<Guid> published, bool failed) => Outbox.AcknowledgeAsync(published, failed);
 
     public async Task<RunView> StartAsync(StartRun request)
     {
@@ -240,6 +248,12 @@ public sealed partial class AgentRunGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == EventOutbox.ReminderName)
+        {
+            await Outbox.OnReminderAsync();
+            return;
+        }
+
         if (!State.Exists || IsFinal(State.Status))
         {
             if (State.Exists)
@@ -622,25 +636,20 @@ public sealed partial class AgentRunGrain(
         State.PendingApprovalId = null;
         State.FinishedAt = finishedAt;
         AddEvent($"run.{status.ToString().ToLowerInvariant()}", $"{receipt.Did} {receipt.Cost}");
+        Outbox.Add(new RunFinished(_workspaceId, _runId, status.ToString().ToLowerInvariant(), State.SpentMicros, State.CreatedAt, finishedAt));
+        await Outbox.ArmAsync();
         await run.WriteStateAsync();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // A stopping silo may no longer place the grains the rest calls, and a call it cannot place holds this
             // activation, and the shutdown, until the call timeout. The end is durable; the resume reminder, left
-            // registered, lists the run and releases its connectors after the next start (the event is not sent again).
+            // registered, lists the run and releases its connectors after the next start, and the outbox's reminder
+            // publishes its end then.
             return;
         }
 
         await CompleteEndAsync();
-        try
-        {
-            await events.PublishAsync(new RunFinished(_workspaceId, _runId, status.ToString().ToLowerInvariant(), State.SpentMicros, State.CreatedAt, State.FinishedAt.Value), CancellationToken.None);
-        }
-        catch (Exception exception)
-        {
-            // The run's end is durable and audited; a bus outage must not undo or repeat it.
-            LogPublishFailed(logger, _runId, exception);
-        }
+        Outbox.Publish();
     }
 
     /// <summary>What follows a run's durable end: its listing, its resume reminder removed, its connectors released.</summary>
@@ -881,9 +890,6 @@ public sealed partial class AgentRunGrain(
 
     [LoggerMessage(EventId = 4601, Level = LogLevel.Error, Message = "Run {RunId} stopped on an internal error")]
     private static partial void LogStepFailed(ILogger logger, string runId, Exception exception);
-
-    [LoggerMessage(EventId = 4603, Level = LogLevel.Warning, Message = "Publishing the end of run {RunId} failed")]
-    private static partial void LogPublishFailed(ILogger logger, string runId, Exception exception);
 
     [LoggerMessage(EventId = 4602, Level = LogLevel.Warning, Message = "Model call of run {RunId} to provider {Provider} failed")]
     private static partial void LogModelCallFailed(ILogger logger, string runId, string provider, Exception exception);

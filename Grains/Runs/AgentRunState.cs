@@ -53,4 +53,7 @@ public sealed class AgentRunState
 
     /// <summary>Whether any tool call of the run named a connector (so its end releases the dependency).</summary>
     public bool UsesConnectors { get; set; }
+
+    /// <summary>Events announcing the run's changes (its end) that the bus has not confirmed yet.</summary>
+    public List<Events.OutboxEntry> Outbox { get; set; } = [];
 }

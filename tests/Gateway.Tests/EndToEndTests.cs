@@ -90,7 +90,7 @@ public abstract class EndToEndTests : IAsyncLifetime
         Assert.Equal(completed.GetProperty("spentMicros").GetInt64(), budget.GetProperty("spentMicros").GetInt64());
 
         // Published once the run's end is durable, a moment after its status shows; a bus consumer sees it the same way.
-        await ProcessFlow.UntilAsync("the RunFinished event", () => Task.FromResult(_events.Published.OfType<RunFinished>().Any(e => e.RunId == runId)));
+        await _events.WaitForAsync<RunFinished>(1, e => e.RunId == runId);
         var finished = Assert.Single(_events.Published.OfType<RunFinished>(), e => e.RunId == runId);
         Assert.Equal("completed", finished.Outcome);
         Assert.Equal(completed.GetProperty("spentMicros").GetInt64(), finished.CostMicros);

@@ -83,7 +83,7 @@ public abstract class ApprovalGrainTests : IDisposable
         Assert.All(outcomes.OfType<Exception>(), static e => Assert.Contains($"already decided by {Bob} at ", e.Message, StringComparison.Ordinal));
         Assert.Equal(1, executions);
         Assert.Single(_notifier.Notified);
-        Assert.Single(_events.Published.OfType<ApprovalDecided>());
+        Assert.Single(await _events.WaitForAsync<ApprovalDecided>());
         Assert.Single((await silo.Grains.GetGrain<IAuditLogGrain>(workspace).ReadAsync(0, 100, "approval.decided")).Entries);
         Assert.Equal(ApprovalState.Approved, (await approvals.GetAsync(pending.ApprovalId)).State);
     }
@@ -134,7 +134,7 @@ public abstract class ApprovalGrainTests : IDisposable
         var late = await Assert.ThrowsAsync<ApprovalConflictException>(() => approvals.ApproveAsync(pending.ApprovalId, BobDecides, null));
         Assert.Contains("expired", late.Message, StringComparison.Ordinal);
         Assert.Single(_notifier.Notified);
-        Assert.Equal(ApprovalState.Expired, Assert.Single(_events.Published.OfType<ApprovalDecided>()).State);
+        Assert.Equal(ApprovalState.Expired, Assert.Single(await _events.WaitForAsync<ApprovalDecided>()).State);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public abstract class ApprovalGrainTests : IDisposable
         Assert.NotEqual(first.ApprovalId, otherArgs.ApprovalId);
         Assert.NotEqual(first.PayloadHash, otherArgs.PayloadHash);
         Assert.NotEqual(first.ApprovalId, afterDecision.ApprovalId);
-        Assert.Equal(3, _events.Published.OfType<ApprovalRequested>().Count());
+        Assert.Equal(3, (await _events.WaitForAsync<ApprovalRequested>(3)).Count);
         Assert.Equal([afterDecision.ApprovalId, otherArgs.ApprovalId, first.ApprovalId], (await approvals.ListAsync(null, 10)).Select(static a => a.ApprovalId));
     }
 
@@ -296,6 +296,45 @@ public abstract class ApprovalGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_made_while_the_bus_refuses_is_answered_at_once_and_its_event_goes_out_with_its_id_once_the_bus_is_back()
+    {
+        await using var silo = await StartAsync();
+        var (_, approvals) = await WorkspaceAsync(silo);
+        _events.Refuse();
+
+        var pending = await approvals.RequestAsync(Request());
+        await _events.WaitForRefusalsAsync();
+        Assert.Empty(_events.Published.OfType<ApprovalRequested>());
+        _events.Accept();
+        var published = await ReminderTicks.AdvanceUntilAsync(silo.Time, _events.WaitForAsync<ApprovalRequested>(), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(pending.ApprovalId, Assert.Single(published).ApprovalId);
+        var id = _events.EventIds[_events.Published.ToList().FindIndex(static e => e is ApprovalRequested)];
+        Assert.All(_events.RefusedIds, refused => Assert.Equal(id, refused));
+    }
+
+    [Fact]
+    public async Task An_event_left_in_the_outbox_when_its_silos_stopped_is_published_after_the_restart_without_any_call()
+    {
+        var store = await StoreAsync();
+        ApprovalView pending;
+        _events.Refuse();
+        await using (var first = await StartAsync(store))
+        {
+            var (_, approvals) = await WorkspaceAsync(first);
+            pending = await approvals.RequestAsync(Request());
+            await _events.WaitForRefusalsAsync();
+        }
+
+        _events.Accept();
+        await using var second = await StartAsync(store);
+        var published = await ReminderTicks.AdvanceUntilAsync(second.Time, _events.WaitForAsync<ApprovalRequested>(), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(pending.ApprovalId, Assert.Single(published).ApprovalId);
+        Assert.Equal(_events.RefusedIds[0], Assert.Single(_events.EventIds));
+    }
+
+    [Fact]
     public async Task Requests_and_decisions_are_published_on_the_MassTransit_bus()
     {
         // One silo: the test harness is a service of each silo, and the one to ask is the one that runs the grain.
@@ -354,7 +393,7 @@ public abstract class ApprovalGrainTests : IDisposable
         Assert.Equal(approve.Message, deny.Message);
         var view = await approvals.GetAsync(pending.ApprovalId);
         Assert.Equal((ApprovalState.Withdrawn, null, "run run-1 was cancelled"), (view.State, view.DecidedBy, view.Comment));
-        Assert.Contains(_events.Published.OfType<ApprovalDecided>(), e => e.ApprovalId == pending.ApprovalId && e.State == ApprovalState.Withdrawn);
+        await _events.WaitForAsync<ApprovalDecided>(1, e => e.ApprovalId == pending.ApprovalId && e.State == ApprovalState.Withdrawn);
     }
 
     [Fact]

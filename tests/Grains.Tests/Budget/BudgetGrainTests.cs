@@ -5,8 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 using Platform.Grains.Budget;
+using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
+using Platform.Grains.Interfaces.Events;
 using Platform.Silo;
 using Platform.Silo.Journal;
 using Platform.Silo.Storage;
@@ -72,6 +74,37 @@ public abstract class BudgetGrainTests
         Assert.Equal([50, 75, 90, 100], status.ThresholdsCrossed);
         Assert.Equal([50, 75, 90, 100], (await ThresholdAuditsAsync(silo, workspace)).Order());
         Assert.Equal(100, (await Budget(silo, workspace).GetLedgerAsync(0, 1000)).Entries.Length);
+    }
+
+    [Fact]
+    public async Task Each_crossing_is_published_once_with_spend_cap_and_time_and_a_refusing_bus_holds_no_spend()
+    {
+        var events = new RecordingPlatformEvents();
+        var time = TestClock.Create(January);
+        await using var silo = await StartAsync(await StoreAsync(), time, watch: services => services.AddSingleton<IPlatformEvents>(events));
+        var workspace = NewWorkspace();
+        var budget = Budget(silo, workspace);
+        await budget.SetCapAsync(10_000, "user:owner");
+        events.Refuse();
+
+        // Every spend is answered while the bus refuses; the crossings wait in the budget's outbox.
+        for (var i = 0; i < 10; i++)
+        {
+            var reserved = await budget.ReserveAsync(new ReservationRequest(1_000, "run.model_call", "run-1"));
+            await budget.SettleAsync(reserved.ReservationId!, 1_000);
+        }
+
+        await events.WaitForRefusalsAsync();
+        events.Accept();
+        var crossed = await ReminderTicks.AdvanceUntilAsync(time, events.WaitForAsync<BudgetThresholdCrossed>(3), TimeSpan.FromSeconds(1));
+        var exhausted = Assert.Single(await events.WaitForAsync<BudgetExhausted>());
+
+        Assert.Equal([50, 75, 90], crossed.Select(static e => e.ThresholdPercent));
+        Assert.All(crossed, e => Assert.Equal((workspace, "2026-01", 10_000L), (e.WorkspaceId, e.Period, e.CapMicros)));
+        Assert.Equal([5_000L, 8_000L, 9_000L], crossed.Select(static e => e.SpentMicros));
+        // Exhausted when the last reservation made spent + reserved reach the cap: 9,000 settled at that moment.
+        Assert.Equal((workspace, 9_000L, 10_000L), (exhausted.WorkspaceId, exhausted.SpentMicros, exhausted.CapMicros));
+        Assert.Equal(4, events.EventIds.Distinct().Count());
     }
 
     [Fact]
