@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a clean machine: installs what the tests need (PostgreSQL, nginx), builds with warnings as
-# errors, runs every test project, and ends with one line "N passed, N failed[, N skipped]".
+# Runs the whole test suite on a clean machine: installs what the tests need (PostgreSQL, nginx, RabbitMQ), builds
+# with warnings as errors, runs every test project, and ends with one line "N passed, N failed[, N skipped]".
 # Node.js and npm must be present for the OAuth tests (tests/TestSupport/oidc) and for Azurite, Microsoft's Azure
 # Storage emulator (npm azurite, tests/Silo.Tests/azurite), which this script installs; the Azure storage tests start it
 # themselves on a free loopback port and never skip.
@@ -11,17 +11,23 @@ cd "$(dirname "$0")/.."
 
 log() { printf '>> %s\n' "$*" >&2; }
 
+# Installs Debian packages as root, or stops with the command to run. $1 says what needs them.
+apt_install() {
+  local why="$1"; shift
+  if [ "$(id -u)" -ne 0 ]; then
+    log "$why needs $* and this user cannot install it: run 'sudo apt-get install -y $*'."
+    exit 1
+  fi
+  log "installing $* (Debian) for $why"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_postgres() {
   if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then return; fi
   if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then return; fi
-  if [ "$(id -u)" -ne 0 ]; then
-    log "PostgreSQL is not installed and this user cannot install it: run 'sudo apt-get install -y postgresql'."
-    exit 1
-  fi
-  log "installing PostgreSQL (Debian package postgresql)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq postgresql >/dev/null
+  apt_install "the PostgreSQL tests" postgresql
   # The package starts a system cluster we do not use; the tests run their own.
   if command -v pg_lsclusters >/dev/null 2>&1; then
     pg_lsclusters -h 2>/dev/null | while read -r version name _; do pg_ctlcluster "$version" "$name" stop 2>/dev/null || true; done
@@ -38,14 +44,7 @@ ensure_node() {
     log "Node.js $(node --version) is too old for tests/TestSupport/oidc (18 or later is needed)."
     exit 1
   fi
-  if [ "$(id -u)" -ne 0 ]; then
-    log "Node.js and npm are not installed and this user cannot install them: run 'sudo apt-get install -y nodejs npm'."
-    exit 1
-  fi
-  log "installing Node.js and npm (Debian packages nodejs, npm)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq nodejs npm >/dev/null
+  apt_install "the OAuth and Azure storage tests" nodejs npm
 }
 
 # The Azure storage tests (Silo:Storage=azure) run against Azurite. 'npm ci' against the committed lock file, skipped
@@ -62,20 +61,23 @@ ensure_azurite() {
 # The cluster tests run the shipped deploy/nginx configuration in front of two gateway processes.
 ensure_nginx() {
   if [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; then return; fi
-  if [ "$(id -u)" -ne 0 ]; then
-    log "nginx is not installed and this user cannot install it: run 'sudo apt-get install -y nginx'."
-    exit 1
-  fi
-  log "installing nginx (Debian package nginx)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq nginx >/dev/null
+  apt_install "the cluster tests" nginx
   # The package may start a system nginx on port 80; the tests run their own on loopback ports.
   if [ -f /run/nginx.pid ]; then nginx -s stop 2>/dev/null || true; fi
 }
 
+# The bus tests (Platform:Bus:Transport=rabbitmq) start throw-away RabbitMQ nodes themselves (tests/TestSupport/
+# TemporaryRabbitMqServer.cs), each with its own node name, ports and data directory.
+ensure_rabbitmq() {
+  if [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then return; fi
+  apt_install "the RabbitMQ bus tests" rabbitmq-server
+  # The package may start a system node on port 5672; the tests run their own on loopback ports.
+  if command -v service >/dev/null 2>&1; then service rabbitmq-server stop >/dev/null 2>&1 || true; fi
+}
+
 ensure_postgres
 ensure_nginx
+ensure_rabbitmq
 ensure_node
 ensure_azurite
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Platform.Grains.Events;
@@ -31,6 +32,16 @@ public static class PlatformEventsServiceCollectionExtensions
         var transport = configuration[TransportKey] ?? "inmemory";
         services.AddMassTransit(bus =>
         {
+            // Not a readiness check: a node whose broker is away keeps serving, its events waiting in the grains'
+            // outboxes, so taking every node out of the load balancer for it would turn a bus outage into a full one.
+            bus.ConfigureHealthCheckOptions(static health =>
+            {
+                health.Name = "bus";
+                health.Tags.Clear();
+                health.Tags.Add("bus");
+                health.MinimalFailureStatus = HealthStatus.Degraded;
+            });
+
             // A feed grain that is moving (a node died) refuses for seconds; redelivery outlasts that before the error queue.
             bus.AddConsumer<WorkspaceEventsConsumer>(static consumer => consumer.UseMessageRetry(static retry => retry.Intervals(200, 1_000, 5_000, 15_000, 30_000)))
                 .Endpoint(static endpoint => endpoint.Name = WorkspaceEventsConsumer.QueueName);
