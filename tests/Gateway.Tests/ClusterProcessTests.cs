@@ -14,7 +14,6 @@ namespace Platform.Gateway.Tests;
 /// </summary>
 public sealed class ClusterProcessTests(PostgresClusterFixture postgres) : IAsyncLifetime
 {
-    private static readonly TimeSpan ViewDeadline = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(120);
 
     private readonly SmtpTestServer _smtp = new();
@@ -26,22 +25,8 @@ public sealed class ClusterProcessTests(PostgresClusterFixture postgres) : IAsyn
     {
         var database = await postgres.Cluster.CreateDatabaseAsync("cluster", Ct);
         var clusterId = $"cluster-{Guid.NewGuid():N}"[..24];
-        Dictionary<string, string> Node(string name)
-        {
-            var environment = ProcessFlow.Environment(_smtp);
-            environment["Silo__Clustering"] = "postgres";
-            environment["Silo__Storage"] = "postgres";
-            environment["Silo__Postgres__ConnectionString"] = database;
-            environment["Silo__ClusterId"] = clusterId;
-            environment["Silo__AdvertisedAddress"] = "127.0.0.1";
-            environment["Silo__NodeName"] = name;
-            // One set of key-encryption keys for the cluster, as a deployment shares its key vault.
-            environment["Platform__Keys__KeyFilePath"] = Path.Combine(_keys, "keys.json");
-            return environment;
-        }
-
-        _first = new GatewayProcess(Node("node-a"));
-        _second = new GatewayProcess(Node("node-b"));
+        _first = new GatewayProcess(ClusterNodeEnvironment(_smtp, database, clusterId, "node-a", _keys));
+        _second = new GatewayProcess(ClusterNodeEnvironment(_smtp, database, clusterId, "node-b", _keys));
     }
 
     public async ValueTask DisposeAsync()
@@ -237,47 +222,5 @@ public sealed class ClusterProcessTests(PostgresClusterFixture postgres) : IAsyn
         return client;
     }
 
-    private async Task StartBothAsync()
-    {
-        // One after the other: the first creates the key file the second then reads.
-        await _first.StartAsync(Ct);
-        await _second.StartAsync(Ct);
-        foreach (var node in new[] { _first, _second })
-        {
-            await WaitForAsync(async () => (await ClusterAsync(node)).Count(static s => s.Status == "active") == 2, ViewDeadline, "both nodes to see each other");
-        }
-    }
-
-    /// <summary>The silos <paramref name="node"/> knows, as its operator sees them.</summary>
-    private static async Task<(string Name, string Status)[]> ClusterAsync(GatewayProcess node)
-    {
-        using var op = node.Client(OperatorKey);
-        var view = await GetAsync(op, "/api/cluster");
-        return [.. view.GetProperty("silos").EnumerateArray().Select(static s => (s.GetProperty("name").GetString()!, s.GetProperty("status").GetString()!))];
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan deadline, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
-            {
-                // A call to a grain on the dead node waits for its timeout; the next try may find it moved.
-            }
-
-            Assert.True(clock.Elapsed < deadline, $"timed out after {deadline.TotalSeconds} s waiting for {what}");
-            await Task.Delay(250, Ct);
-        }
-    }
+    private Task StartBothAsync() => StartClusterAsync(_first, _second);
 }

@@ -50,6 +50,11 @@ public sealed partial class DeployManifestTests
         Assert.Equal("true", Text(env["Silo__Kubernetes"], "value"));
         Assert.Equal("agent-platform", Text(Map(Map(env["Platform__OperatorKey"], "valueFrom"), "secretKeyRef"), "name"));
         Assert.Equal("agent-platform", Text(spec, "serviceAccountName"));
+
+        // The broker's password is a file from the Secret's mount, never a value in the manifest.
+        Assert.Equal("rabbitmq", Text(env["Platform__Bus__Transport"], "value"));
+        Assert.StartsWith("/run/secrets/platform/", Text(env["Platform__Bus__RabbitMq__PasswordFile"], "value"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Platform__Bus__RabbitMq__Password", env.Keys);
     }
 
     [Fact]
@@ -73,13 +78,16 @@ public sealed partial class DeployManifestTests
         var services = Map(compose, "services");
         var secrets = Map(compose, "secrets");
 
-        Assert.Equal(["nginx", "node-1", "node-2", "postgres"], services.Children.Keys.Select(static k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal));
+        Assert.Equal(["nginx", "node-1", "node-2", "postgres", "rabbitmq"], services.Children.Keys.Select(static k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal));
         foreach (var node in new[] { "node-1", "node-2" })
         {
             var environment = Map(Map(services, node), "environment");
             Assert.Equal("/run/secrets/platform-db", Text(environment, "Silo__Postgres__ConnectionStringFile"));
             Assert.Equal(node, Text(environment, "Silo__NodeName"));
             Assert.StartsWith("${PLATFORM_OPERATOR_KEY:?", Text(environment, "Platform__OperatorKey"), StringComparison.Ordinal);
+            Assert.Equal("rabbitmq", Text(environment, "Platform__Bus__Transport"));
+            Assert.Equal("/run/secrets/rabbitmq-password", Text(environment, "Platform__Bus__RabbitMq__PasswordFile"));
+            Assert.False(environment.Children.ContainsKey(new YamlScalarNode("Platform__Bus__RabbitMq__Password")));
         }
 
         foreach (var (_, secret) in secrets.Children)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -12,6 +13,7 @@ internal static class ProcessFlow
     public const string OpenAiKey = "sk-process-tests-0123456789";
 
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_viewDeadline = TimeSpan.FromSeconds(30);
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -28,6 +30,75 @@ internal static class ProcessFlow
         // Resumption is an Orleans reminder, whose period may not be shorter than this (a minute by default).
         ["Silo__MinimumReminderPeriod"] = "00:00:01",
     };
+
+    /// <summary>
+    /// Environment for node <paramref name="name"/> of cluster <paramref name="clusterId"/> over one PostgreSQL
+    /// database, with the key file in <paramref name="keysDirectory"/> shared by every node, as a deployment shares its
+    /// key vault.
+    /// </summary>
+    public static Dictionary<string, string> ClusterNodeEnvironment(SmtpTestServer smtp, string database, string clusterId, string name, string keysDirectory)
+    {
+        var environment = Environment(smtp);
+        environment["Silo__Clustering"] = "postgres";
+        environment["Silo__Storage"] = "postgres";
+        environment["Silo__Postgres__ConnectionString"] = database;
+        environment["Silo__ClusterId"] = clusterId;
+        environment["Silo__AdvertisedAddress"] = "127.0.0.1";
+        environment["Silo__NodeName"] = name;
+        environment["Platform__Keys__KeyFilePath"] = Path.Combine(keysDirectory, "keys.json");
+        return environment;
+    }
+
+    /// <summary>Starts <paramref name="nodes"/> one after the other (the first writes the key file the others read) and waits until each sees all of them active.</summary>
+    public static async Task StartClusterAsync(params GatewayProcess[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            await node.StartAsync(Ct);
+        }
+
+        foreach (var node in nodes)
+        {
+            await WaitForAsync(async () => (await ClusterAsync(node)).Count(static s => s.Status == "active") == nodes.Length, s_viewDeadline, "every node to see the others");
+        }
+    }
+
+    /// <summary>The silos <paramref name="node"/> knows, as its operator sees them.</summary>
+    public static async Task<(string Name, string Status)[]> ClusterAsync(GatewayProcess node)
+    {
+        using var op = node.Client(OperatorKey);
+        var view = await GetAsync(op, "/api/cluster");
+        return [.. view.GetProperty("silos").EnumerateArray().Select(static s => (s.GetProperty("name").GetString()!, s.GetProperty("status").GetString()!))];
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds or <paramref name="deadline"/> passes, counting a refused
+    /// connection or a timed-out call as "not yet": in a fault test those are what the condition waits out.
+    /// </summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan deadline, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
+            {
+                // A call to a grain on a dead node waits for its timeout; the next try may find it moved.
+            }
+
+            Assert.True(clock.Elapsed < deadline, $"timed out after {deadline.TotalSeconds} s waiting for {what}");
+            await Task.Delay(250, Ct);
+        }
+    }
 
     /// <summary>A workspace with a 5 USD cap and an approver; returns the owner's and the approver's keys.</summary>
     public static async Task<(string Owner, string Approver)> CreateWorkspaceAsync(GatewayProcess gateway, object? model = null)

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Platform.Grains.Security;
+using Platform.Silo.Storage;
 using Platform.Testing;
 
 namespace Platform.Grains.Tests;
@@ -27,5 +30,21 @@ public static class GrainsCluster
             settings,
             time,
             silos);
+    }
+
+    /// <summary>
+    /// Starts two silos that keep grain state in SQLite under <paramref name="dataDirectory"/> and encrypt it with a
+    /// local key file there, as the embedded default does.
+    /// </summary>
+    public static Task<PlatformTestCluster> StartOnSqliteAsync(string dataDirectory)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = dataDirectory })
+            .Build();
+        return StartAsync(services =>
+        {
+            services.AddSqliteGrainStorage(o => o.DataDirectory = dataDirectory);
+            services.AddWorkspaceEncryption(configuration);
+        });
     }
 }

@@ -19,6 +19,8 @@ public sealed class TemporaryRabbitMqServer : IAsyncDisposable
     private const int CliPortsFirst = 35672;
     private const int CliPortsLast = 35682;
 
+    private static readonly TimeSpan s_startDeadline = TimeSpan.FromSeconds(90);
+
     private readonly string _root;
     private readonly string _nodeName;
     private readonly int _distributionPort;
@@ -112,11 +114,46 @@ public sealed class TemporaryRabbitMqServer : IAsyncDisposable
         };
         AddEnvironment(start);
         _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start rabbitmq-server.");
-        _server.OutputDataReceived += static (_, _) => { };
-        _server.ErrorDataReceived += static (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        await RunToolAsync("rabbitmqctl", ["await_startup", "--timeout", "120"], cancellationToken);
+        var server = _server;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            output.Enqueue(line);
+            while (output.Count > 40)
+            {
+                output.TryDequeue(out _);
+            }
+        }
+
+        server.OutputDataReceived += (_, e) => Keep(e.Data);
+        server.ErrorDataReceived += (_, e) => Keep(e.Data);
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+
+        // await_startup gives up at once while the node has not yet registered with its port mapper, which on a cold
+        // machine (the first boot of Erlang after the package was installed) takes a few seconds: ask again until then.
+        var deadline = DateTime.UtcNow + s_startDeadline;
+        while (true)
+        {
+            try
+            {
+                await RunToolAsync("rabbitmqctl", ["await_startup", "--timeout", "120"], cancellationToken);
+                return;
+            }
+            catch (InvalidOperationException) when (!server.HasExited && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500, cancellationToken);
+            }
+            catch (InvalidOperationException ex) when (server.HasExited)
+            {
+                throw new InvalidOperationException($"rabbitmq-server exited with {server.ExitCode} while starting: {string.Join('\n', output)}", ex);
+            }
+        }
     }
 
     /// <summary>Stops the node and its port mapper and deletes its directory.</summary>

@@ -1,10 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Grains.Interfaces.Workspaces;
-using Platform.Grains.Security;
 using Platform.Grains.Workspaces;
-using Platform.Silo.Storage;
 using Platform.Testing;
 
 namespace Platform.Grains.Tests.Workspaces;
@@ -23,14 +20,7 @@ public sealed class KeyCheckForgettingTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:DataDirectory"] = _directory })
-            .Build();
-        _cluster = await GrainsCluster.StartAsync(services =>
-        {
-            services.AddSqliteGrainStorage(o => o.DataDirectory = _directory);
-            services.AddWorkspaceEncryption(configuration);
-        });
+        _cluster = await GrainsCluster.StartOnSqliteAsync(_directory);
     }
 
     public async ValueTask DisposeAsync()
