@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Grains.Audit;
 using Platform.Grains.Connectors.OAuth;
+using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Connectors;
+using Platform.Grains.Interfaces.Events;
 using Platform.Grains.Interfaces.Runs;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
@@ -28,14 +30,31 @@ public sealed partial class ConnectorsGrain(
     [PersistentState("connectors")] IPersistentState<ConnectorsState> connectors,
     IServiceProvider services,
     IOptions<ConnectorsOptions> options,
+    IPlatformEvents events,
     TimeProvider time,
-    ILogger<ConnectorsGrain> logger) : StringKeyedGrain, IConnectorsGrain
+    ILogger<ConnectorsGrain> logger) : StringKeyedGrain, IConnectorsGrain, IEventOutboxGrain, IRemindable
 {
     private const string VerifierPurpose = "connector.pkce_verifier";
+
+    private EventOutbox? _outbox;
+
+    // Revocations are announced through the grain's own outbox, so the event is sent only once the revocation is durable.
+    private EventOutbox Outbox => _outbox ??= new EventOutbox(this, PrimaryKey, () => connectors.State.Outbox, () => connectors.WriteStateAsync(), events, time, logger);
 
     private List<StoredConnector> Stored => connectors.State.Connectors;
 
     private ISecretsGrain Secrets => GrainFactory.GetGrain<ISecretsGrain>(PrimaryKey);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Outbox.Resume();
+        return Task.CompletedTask;
+    }
+
+    public Task AcknowledgeEventsAsync(ImmutableArray<Guid> published, bool failed) => Outbox.AcknowledgeAsync(published, failed);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == EventOutbox.ReminderName ? Outbox.OnReminderAsync() : Task.CompletedTask;
 
     public async Task<ConnectorView> CreateAsync(CreateConnector request, string actor)
     {
@@ -235,7 +254,10 @@ public sealed partial class ConnectorsGrain(
             connector.StatusReason = $"revoked by {actor}";
             connector.RevokedAt = time.GetUtcNow();
             ClearPending(connector);
+            Outbox.Add(new ConnectorRevoked(PrimaryKey, connector.ConnectorId, connector.Kind.ToString().ToLowerInvariant(), actor, connector.DependentRuns.Count, connector.RevokedAt.Value));
+            await Outbox.ArmAsync();
             await connectors.WriteStateAsync();
+            Outbox.Publish();
         }
 
         if (options.Value.For(connector.Kind)?.OAuth is { } oauth && tokenNames.Count > 0)

@@ -4,4 +4,7 @@ namespace Platform.Grains.Connectors;
 public sealed class ConnectorsState
 {
     public List<StoredConnector> Connectors { get; set; } = [];
+
+    /// <summary>Events written with the change they announce, waiting until the bus has confirmed them.</summary>
+    public List<Events.OutboxEntry> Outbox { get; set; } = [];
 }

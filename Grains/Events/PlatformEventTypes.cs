@@ -19,6 +19,7 @@ public static class PlatformEventTypes
         ["budget.threshold_crossed"] = typeof(BudgetThresholdCrossed),
         ["budget.exhausted"] = typeof(BudgetExhausted),
         ["run.finished"] = typeof(RunFinished),
+        ["connector.revoked"] = typeof(ConnectorRevoked),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> s_byType = s_byName.ToFrozenDictionary(static p => p.Value, static p => p.Key);

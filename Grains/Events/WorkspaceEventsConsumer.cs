@@ -18,7 +18,8 @@ public sealed partial class WorkspaceEventsConsumer(IGrainFactory grains, TimePr
     IConsumer<ApprovalDecided>,
     IConsumer<BudgetThresholdCrossed>,
     IConsumer<BudgetExhausted>,
-    IConsumer<RunFinished>
+    IConsumer<RunFinished>,
+    IConsumer<ConnectorRevoked>
 {
     /// <summary>The queue every node consumes from.</summary>
     public const string QueueName = "platform-workspace-events";
@@ -57,6 +58,13 @@ public sealed partial class WorkspaceEventsConsumer(IGrainFactory grains, TimePr
         ArgumentNullException.ThrowIfNull(context);
         var e = context.Message;
         return RecordAsync(context, e.WorkspaceId, "run.finished", e.FinishedAt, $"Run {e.RunId} {e.Outcome}; cost {Money.Format(e.CostMicros)}.", e.RunId, null);
+    }
+
+    public Task Consume(ConsumeContext<ConnectorRevoked> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var e = context.Message;
+        return RecordAsync(context, e.WorkspaceId, "connector.revoked", e.RevokedAt, $"Connector {e.ConnectorId} ({e.Kind}) revoked by {e.RevokedBy}; {e.StoppedRuns} run(s) that depended on it stopped.", null, null);
     }
 
     private async Task RecordAsync(ConsumeContext context, string workspaceId, string type, DateTimeOffset occurredAt, string summary, string? runId, string? approvalId)

@@ -253,6 +253,18 @@ public sealed class ConnectorOAuthTests(GuardrailFixture fixture)
         Assert.Contains((await ws.ReceiptAsync(next)).GetProperty("notices").EnumerateArray(), n => n.GetString()!.Contains("not connected (Revoked)", StringComparison.Ordinal));
         Assert.Contains("connector.revoked", await ws.AuditKindsAsync("connector."));
         Assert.Empty((await GuardrailFixture.ReadAsync(await ws.Owner.GetAsync(new Uri("/api/secrets", UriKind.Relative), Ct))).EnumerateArray());
+
+        // The revocation is announced once on the bus, naming the connector and the run it stopped, never its token.
+        JsonElement[] announced = [];
+        await ProcessFlow.UntilAsync("the revocation in the workspace's event feed", async () =>
+        {
+            announced = [.. (await GuardrailFixture.ReadAsync(await ws.Owner.GetAsync(new Uri("/api/events", UriKind.Relative), Ct))).EnumerateArray()
+                .Where(static e => e.GetProperty("type").GetString() == "connector.revoked")];
+            return announced.Length > 0;
+        });
+        var summary = Assert.Single(announced).GetProperty("summary").GetString()!;
+        Assert.Contains($"Connector {slack} (slack) revoked by ", summary, StringComparison.Ordinal);
+        Assert.Contains("1 run(s)", summary, StringComparison.Ordinal);
         Assert.False(lateApproval.IsSuccessStatusCode && fixture.Slack.Posted.Any(p => p.Channel == "C0REVOKE1"));
     }
 
