@@ -209,10 +209,19 @@ internal static class ProcessFlow
         Assert.True(verification.GetProperty("valid").GetBoolean(), $"Audit chain does not verify: {verification}");
     }
 
-    /// <summary>This period's settled ledger entries as (sequence, amount).</summary>
+    /// <summary>This period's settled ledger entries as (sequence, amount), read page by page.</summary>
     public static async Task<List<(long Sequence, long Amount)>> LedgerAsync(HttpClient owner)
     {
-        var page = await GetAsync(owner, "/api/budget/ledger?limit=1000");
-        return [.. page.GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("sequence").GetInt64(), e.GetProperty("amountMicros").GetInt64()))];
+        var entries = new List<(long Sequence, long Amount)>();
+        while (true)
+        {
+            var after = entries.Count == 0 ? 0 : entries[^1].Sequence;
+            var page = (await GetAsync(owner, $"/api/budget/ledger?after={after}&limit=1000")).GetProperty("entries");
+            entries.AddRange(page.EnumerateArray().Select(e => (e.GetProperty("sequence").GetInt64(), e.GetProperty("amountMicros").GetInt64())));
+            if (page.GetArrayLength() < 1000)
+            {
+                return entries;
+            }
+        }
     }
 }
