@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -29,8 +28,7 @@ public sealed class BusProcessTests(PostgresClusterFixture postgres) : IAsyncLif
     private GatewayProcess[] _nodes = [];
 
     /// <summary>How long the broker stays down; <c>PLATFORM_FAULT_OUTAGE_SECONDS</c> lengthens it for a recorded run.</summary>
-    private static TimeSpan Outage => TimeSpan.FromSeconds(
-        int.TryParse(System.Environment.GetEnvironmentVariable("PLATFORM_FAULT_OUTAGE_SECONDS"), CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 60);
+    private static TimeSpan Outage => SecondsFromEnvironment("PLATFORM_FAULT_OUTAGE_SECONDS", 60);
 
     private TemporaryRabbitMqServer Broker => _broker ?? throw new InvalidOperationException("The broker has not started.");
 
@@ -130,8 +128,8 @@ public sealed class BusProcessTests(PostgresClusterFixture postgres) : IAsyncLif
 
         // The load of the outage: rounds of a run asked on one node, approved on the next and read on the third, beside
         // a run that needs no approval, while both proxy keys call the model through nginx.
-        var spending = CallThroughAsync(nginx.BaseAddress, spenderKey, MaxProxyCalls, Ct);
-        var steady = CallThroughAsync(nginx.BaseAddress, steadyKey, int.MaxValue, outageOver.Token);
+        var spending = CallThroughAsync(nginx, spenderKey, MaxProxyCalls, Ct);
+        var steady = CallThroughAsync(nginx, steadyKey, int.MaxValue, outageOver.Token);
         var runs = new List<(int Workspace, string RunId, bool Approved)>();
         for (var round = 0; round < approving.Count || outage.Elapsed < Outage; round++)
         {
@@ -284,38 +282,31 @@ public sealed class BusProcessTests(PostgresClusterFixture postgres) : IAsyncLif
     /// Proxied calls through nginx until one is refused, <paramref name="limit"/> are made or <paramref name="stop"/>
     /// is signalled; returns how many were made and answered.
     /// </summary>
-    private static async Task<(int Calls, int Answered, int Throttled, string? Refusal)> CallThroughAsync(Uri balancer, string proxyKey, int limit, CancellationToken stop)
+    private static async Task<(int Calls, int Answered, int Throttled, string? Refusal)> CallThroughAsync(NginxServer balancer, string proxyKey, int limit, CancellationToken stop)
     {
-        using var app = new HttpClient { BaseAddress = balancer, Timeout = TimeSpan.FromSeconds(40) };
-        app.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", proxyKey);
+        using var app = balancer.Client(proxyKey);
         var calls = 0;
         var throttled = 0;
         while (calls < limit && !stop.IsCancellationRequested)
         {
             calls++;
-            using var answer = await app.PostAsJsonAsync("/v1/chat/completions", new { model = "local-rules-1", messages = new[] { new { role = "user", content = $"note call {calls}" } } }, Ct);
-            var body = await answer.Content.ReadAsStringAsync(Ct);
-            if (answer.StatusCode == HttpStatusCode.TooManyRequests && body.Contains("\"rate_limit_exceeded\"", StringComparison.Ordinal))
+            var (status, body) = await ProxyCallAsync(app, calls);
+            if (IsRateLimited(status, body))
             {
-                // The key's rate limit (100/s, bursts of 200), not its budget (also a 429, as OpenAI answers): a client
-                // waits as Retry-After says and calls again.
                 calls--;
                 throttled++;
                 await Task.Delay(TimeSpan.FromSeconds(1), Ct);
                 continue;
             }
 
-            if (answer.StatusCode != HttpStatusCode.OK)
+            if (status != HttpStatusCode.OK)
             {
-                return (calls, calls - 1, throttled, $"{(int)answer.StatusCode}: {body}");
+                return (calls, calls - 1, throttled, $"{(int)status}: {body}");
             }
         }
 
         return (calls, calls, throttled, null);
     }
-
-    private static async Task<string> ProxyKeyAsync(HttpClient owner) =>
-        (await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "app", scopes = new[] { "proxy" } }, Ct))).GetProperty("token").GetString()!;
 
     private static async Task<int> CountFeedsAsync(GatewayProcess node, IEnumerable<string> owners)
     {
@@ -359,22 +350,4 @@ public sealed class BusProcessTests(PostgresClusterFixture postgres) : IAsyncLif
 
     private sealed record FeedEvent(Guid EventId, string Type, string Summary, string? RunId, string? ApprovalId);
 
-    /// <summary>Asks every node's <c>/readyz</c>, counting the answers that would take a node out of the balancer.</summary>
-    private sealed class ReadinessProbe(GatewayProcess[] nodes)
-    {
-        public int Probes { get; private set; }
-
-        public int NotReady { get; private set; }
-
-        public async Task ProbeAsync()
-        {
-            foreach (var node in nodes)
-            {
-                using var client = node.Client();
-                using var answer = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
-                Probes++;
-                NotReady += answer.StatusCode == HttpStatusCode.OK ? 0 : 1;
-            }
-        }
-    }
 }

@@ -25,6 +25,18 @@ public sealed class NginxServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>A client of the nodes through this nginx, with <paramref name="bearer"/> as its API key when given.</summary>
+    public HttpClient Client(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(40) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
     /// <summary>Starts nginx in front of <paramref name="nodes"/> and waits until it accepts connections.</summary>
     public static async Task<NginxServer> StartAsync(IEnumerable<Uri> nodes, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -30,8 +29,7 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
     private GatewayProcess[] _nodes = [];
 
     /// <summary>How long PostgreSQL stays down; <c>PLATFORM_FAULT_POSTGRES_DOWN_SECONDS</c> lengthens it for a recorded run.</summary>
-    private static TimeSpan Downtime => TimeSpan.FromSeconds(
-        int.TryParse(System.Environment.GetEnvironmentVariable("PLATFORM_FAULT_POSTGRES_DOWN_SECONDS"), CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 15);
+    private static TimeSpan Downtime => SecondsFromEnvironment("PLATFORM_FAULT_POSTGRES_DOWN_SECONDS", 15);
 
     private TemporaryPostgresCluster Postgres => _postgres ?? throw new InvalidOperationException("PostgreSQL has not started.");
 
@@ -70,7 +68,7 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         {
             var (owner, _) = await CreateWorkspaceAsync(node);
             using var client = node.Client(owner);
-            var proxy = (await ReadAsync(await client.PostAsJsonAsync("/api/keys", new { name = "app", scopes = new[] { "proxy" } }, Ct))).GetProperty("token").GetString()!;
+            var proxy = await ProxyKeyAsync(client);
             workspaces.Add((owner, proxy));
         }
 
@@ -80,13 +78,13 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         var log = new ConcurrentQueue<Attempt>();
         var clock = Stopwatch.StartNew();
         var load = workspaces.Select(w => Task.WhenAll(
-            LoopAsync(nginx.BaseAddress, w.Proxy, "proxy", ProxyCallAsync, TimeSpan.Zero, clock, log, stop.Token),
-            LoopAsync(nginx.BaseAddress, w.Owner, "write", RenameAsync, TimeSpan.FromMilliseconds(200), clock, log, stop.Token))).ToList();
+            LoopAsync(nginx, w.Proxy, "proxy", ProxyCallAsync, TimeSpan.Zero, clock, log, stop.Token),
+            LoopAsync(nginx, w.Owner, "write", RenameAsync, TimeSpan.FromMilliseconds(200), clock, log, stop.Token))).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(5), Ct);
         var stoppedAt = clock.Elapsed;
         await Postgres.StopAsync(Ct);
-        var notReady = await CountNotReadyAsync();
+        var notReady = await new ReadinessProbe(_nodes).ProbeAsync();
         await Task.Delay(Downtime, Ct);
         await Postgres.RestartAsync(Ct);
         var startedAt = clock.Elapsed;
@@ -99,7 +97,7 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         var recovered = clock.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(load);
-        await WaitForAsync(async () => await CountNotReadyAsync() == 0, s_recoveryDeadline, "every node to be ready again");
+        await WaitForAsync(async () => await new ReadinessProbe(_nodes).ProbeAsync() == 0, s_recoveryDeadline, "every node to be ready again");
 
         var attempts = log.ToArray();
         var failed = attempts.Where(static a => !a.Succeeded).ToArray();
@@ -156,34 +154,28 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         Assert.All(_nodes, n => Assert.DoesNotContain(Postgres.Password, n.Output, StringComparison.Ordinal));
     }
 
-    private static async Task<(int Status, string Body)> ProxyCallAsync(HttpClient client, int call)
-    {
-        using var answer = await client.PostAsJsonAsync("/v1/chat/completions", new { model = "local-rules-1", messages = new[] { new { role = "user", content = $"note call {call}" } } }, Ct);
-        return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync(Ct));
-    }
-
-    private static async Task<(int Status, string Body)> RenameAsync(HttpClient client, int call)
+    private static async Task<(HttpStatusCode Status, string Body)> RenameAsync(HttpClient client, int call)
     {
         using var answer = await client.PatchAsJsonAsync("/api/workspace", new { name = $"Acme {call}" }, Ct);
-        return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync(Ct));
+        return (answer.StatusCode, await answer.Content.ReadAsStringAsync(Ct));
     }
 
     /// <summary>Calls <paramref name="call"/> through nginx until stopped, logging each attempt; waits out the key's rate limit as a client would.</summary>
-    private static async Task LoopAsync(Uri balancer, string bearer, string kind, Func<HttpClient, int, Task<(int Status, string Body)>> call, TimeSpan pause, Stopwatch clock, ConcurrentQueue<Attempt> log, CancellationToken stop)
+    private static async Task LoopAsync(NginxServer balancer, string bearer, string kind, Func<HttpClient, int, Task<(HttpStatusCode Status, string Body)>> call, TimeSpan pause, Stopwatch clock, ConcurrentQueue<Attempt> log, CancellationToken stop)
     {
-        using var client = new HttpClient { BaseAddress = balancer, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        using var client = balancer.Client(bearer);
         for (var i = 0; !stop.IsCancellationRequested; i++)
         {
             var started = clock.Elapsed;
             var (status, body) = await call(client, i);
-            if (status == 429 && body.Contains("rate", StringComparison.Ordinal))
+            if (IsRateLimited(status, body))
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), Ct);
                 continue;
             }
 
-            log.Enqueue(new Attempt(bearer, kind, started, clock.Elapsed - started, status, status is >= 200 and < 300, status is >= 200 and < 300 ? "" : body));
+            var succeeded = (int)status is >= 200 and < 300;
+            log.Enqueue(new Attempt(bearer, kind, started, clock.Elapsed - started, (int)status, succeeded, succeeded ? "" : body));
             if (pause > TimeSpan.Zero)
             {
                 await Task.Delay(pause, Ct);
@@ -216,19 +208,6 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         {
             return false;
         }
-    }
-
-    private async Task<int> CountNotReadyAsync()
-    {
-        var notReady = 0;
-        foreach (var node in _nodes)
-        {
-            using var client = node.Client();
-            using var answer = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
-            notReady += answer.StatusCode == HttpStatusCode.OK ? 0 : 1;
-        }
-
-        return notReady;
     }
 
     private sealed record Attempt(string Bearer, string Kind, TimeSpan Started, TimeSpan Took, int Status, bool Succeeded, string Body);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Testing;
@@ -99,6 +100,28 @@ internal static class ProcessFlow
             await Task.Delay(250, Ct);
         }
     }
+
+    /// <summary>A new proxy-scoped key of the owner's workspace.</summary>
+    public static async Task<string> ProxyKeyAsync(HttpClient owner) =>
+        (await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "app", scopes = new[] { "proxy" } }, Ct))).GetProperty("token").GetString()!;
+
+    /// <summary>One call of the offline model through <c>/v1/chat/completions</c>; the answer's status and body.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> ProxyCallAsync(HttpClient app, int call)
+    {
+        using var answer = await app.PostAsJsonAsync("/v1/chat/completions", new { model = "local-rules-1", messages = new[] { new { role = "user", content = $"note call {call}" } } }, Ct);
+        return (answer.StatusCode, await answer.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>
+    /// Whether an answer is the key's rate limit (wait a second, as Retry-After says, and call again), not its budget,
+    /// which under <c>/v1</c> is a 429 too, as OpenAI answers, and is final.
+    /// </summary>
+    public static bool IsRateLimited(HttpStatusCode status, string body) =>
+        status == HttpStatusCode.TooManyRequests && body.Contains("\"rate_limit_exceeded\"", StringComparison.Ordinal);
+
+    /// <summary>A number of seconds from environment variable <paramref name="variable"/> (a longer recorded run), or <paramref name="fallback"/>.</summary>
+    public static TimeSpan SecondsFromEnvironment(string variable, int fallback) => TimeSpan.FromSeconds(
+        int.TryParse(System.Environment.GetEnvironmentVariable(variable), CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : fallback);
 
     /// <summary>A workspace with a 5 USD cap and an approver; returns the owner's and the approver's keys.</summary>
     public static async Task<(string Owner, string Approver)> CreateWorkspaceAsync(GatewayProcess gateway, object? model = null)
