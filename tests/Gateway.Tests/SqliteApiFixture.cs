@@ -8,25 +8,7 @@ public sealed class SqliteApiFixture : ApiFixture
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-
-        // Pooled connections keep the database and its WAL files open after the host stops; on a loaded machine a
-        // delete can also meet a file still being closed. A leftover temp directory is harmless; failing the run is not.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        for (var attempt = 1; Directory.Exists(_dataDirectory); attempt++)
-        {
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (IOException) when (attempt < 5)
-            {
-                await Task.Delay(200);
-            }
-            catch (IOException)
-            {
-                return;
-            }
-        }
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 
     protected override Task<IReadOnlyDictionary<string, string?>> StoreSettingsAsync() =>
