@@ -17,7 +17,8 @@ public static class PlatformEventsServiceCollectionExtensions
     /// Publishes platform events through MassTransit 8 (9.x is commercially licensed) on the transport named by
     /// <c>Platform:Bus:Transport</c>: <c>inmemory</c>, the default, for one process, or <c>rabbitmq</c> for several nodes
     /// (<see cref="RabbitMqBusOptions"/>). The settings are validated at start; an unknown transport stops the host rather
-    /// than silently dropping events.
+    /// than silently dropping events. Call it after <c>UseOrleans</c>: the bus stops before the silo
+    /// (<see cref="BusStopsBeforeSilo"/>).
     /// </summary>
     public static IServiceCollection AddPlatformEvents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -70,6 +71,7 @@ public static class PlatformEventsServiceCollectionExtensions
 
         // Replaces the no-op default whichever of this and AddPlatformGrains ran first.
         services.Replace(ServiceDescriptor.Singleton<IPlatformEvents, MassTransitPlatformEvents>());
+        services.AddHostedService<BusStopsBeforeSilo>();
         return services;
     }
 }
