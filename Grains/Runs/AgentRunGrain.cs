@@ -315,10 +315,10 @@ public sealed partial class AgentRunGrain(
 
             await FinishAsync(RunStatus.Cancelled, State.StopNotice ?? "Cancelled during a tool call.");
         }
-        catch (Exception exception) when (exception is not (InconsistentStateException or StorageUnavailableException))
+        catch (Exception exception) when (!RunFailures.LeftToTheReminder(exception))
         {
-            // An unexpected failure ends the run visibly rather than leaving it silently stuck; storage failures are
-            // left to the reminder, which retries once storage is back.
+            // An unexpected failure ends the run visibly rather than leaving it silently stuck; storage and cluster
+            // failures are left to the reminder, which retries once storage or the grain's node is back.
             LogStepFailed(logger, _runId, exception);
             await FinishAsync(RunStatus.Failed, "The run stopped on an internal error.");
         }
