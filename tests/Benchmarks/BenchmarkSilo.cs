@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +16,11 @@ namespace Platform.Benchmarks;
 /// </summary>
 internal static class BenchmarkSilo
 {
-    public static IHost Build(Action<IServiceCollection>? storage = null, IDictionary<string, string?>? settings = null)
+    /// <param name="storage">Registers the store, or null for the one configuration names.</param>
+    /// <param name="settings">Settings over the defaults (a silo port of its own is among the defaults).</param>
+    /// <param name="primary">The silo endpoint of a silo started before, to join as the second node of its cluster
+    /// (Orleans' localhost clustering keeps membership in that first silo), or null for a silo of its own.</param>
+    public static IHost Build(Action<IServiceCollection>? storage = null, IDictionary<string, string?>? settings = null, IPEndPoint? primary = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -28,7 +33,20 @@ internal static class BenchmarkSilo
         builder.Configuration.AddInMemoryCollection(values);
         builder.Services.AddSingleton<ITenantIsolation, NoTenants>();
         storage?.Invoke(builder.Services);
-        builder.UseOrleans(silo => silo.UseSingleNodeClustering(builder.Configuration).AddPlatformRuntime(builder.Configuration));
+        builder.UseOrleans(silo =>
+        {
+            if (primary is null)
+            {
+                silo.UseSingleNodeClustering(builder.Configuration);
+            }
+            else
+            {
+                var options = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
+            }
+
+            silo.AddPlatformRuntime(builder.Configuration);
+        });
         return builder.Build();
     }
 }

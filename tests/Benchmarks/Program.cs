@@ -8,7 +8,10 @@ switch (suite)
         await RuntimeBenchmarks.RunAsync();
         await StorageBenchmarks.RunAsync();
         return 0;
+    case "cross-node":
+        await CrossNodeBenchmarks.RunAsync();
+        return 0;
     default:
-        await Console.Error.WriteLineAsync($"Unknown suite '{suite}'. Usage: dotnet run -c Release --project tests/Benchmarks -- runtime");
+        await Console.Error.WriteLineAsync($"Unknown suite '{suite}'. Usage: dotnet run -c Release --project tests/Benchmarks -- runtime|cross-node");
         return 2;
 }
