@@ -18,7 +18,8 @@ namespace Platform.Grains.Security;
 /// <remarks>
 /// Several silos on one machine share the data directory and so the file, each with its own provider: the file, not
 /// the memory of one provider, is the truth. A provider rereads it when its modification time or length changed (a
-/// rotation or retirement by another silo), and the first one to create it wins, so every silo wraps under the same KEK.
+/// rotation or retirement by another silo). Creating, rotating and retiring happen under <see cref="KeyFileLock"/>, so
+/// the first silo to create the file wins and every other one wraps under the same KEK.
 /// </remarks>
 public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposable
 {
@@ -90,10 +91,11 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
     {
         lock (_gate)
         {
-            var ring = LoadUnderGate();
+            using var held = KeyFileLock.Acquire(KeyFilePath);
+            var ring = RingUnderFileLock();
             var added = NewVersion();
             var next = new KeyRing(added.Id, ring.Versions.Add(added.Id, added));
-            Save(next, replace: true);
+            Save(next);
             Remember(next);
             SecurityLog.KekRotated(_logger, KeyFilePath, added.Id);
             return Task.FromResult(added.Id);
@@ -106,7 +108,8 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         ArgumentException.ThrowIfNullOrEmpty(kekId);
         lock (_gate)
         {
-            var ring = LoadUnderGate();
+            using var held = KeyFileLock.Acquire(KeyFilePath);
+            var ring = RingUnderFileLock();
             if (kekId == ring.CurrentId)
             {
                 throw new InvalidOperationException($"Key-encryption key '{kekId}' is the current one and cannot be retired; rotate first.");
@@ -118,7 +121,7 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
             }
 
             var next = new KeyRing(ring.CurrentId, ring.Versions.Remove(kekId));
-            Save(next, replace: true);
+            Save(next);
             Remember(next);
             // Nothing is wrapped under it any more (the caller checked), so no unwrap can be using it.
             CryptographicOperations.ZeroMemory(retired.Key);
@@ -178,23 +181,36 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         }
         else
         {
-            var first = NewVersion();
-            ring = new KeyRing(first.Id, ImmutableDictionary<string, KekVersion>.Empty.Add(first.Id, first));
-            if (Save(ring, replace: false))
+            using var held = KeyFileLock.Acquire(KeyFilePath);
+            if (File.Exists(KeyFilePath))
             {
-                SecurityLog.KeyFileCreated(_logger, KeyFilePath, first.Id);
+                // Another silo sharing the directory created it while this one waited: use its key, or the two would
+                // wrap apart.
+                ring = Read();
+                SecurityLog.KeyFileLoaded(_logger, KeyFilePath, ring.Versions.Count, ring.CurrentId);
             }
             else
             {
-                // Another silo sharing the data directory created it first: use its key, or the two would wrap apart.
-                CryptographicOperations.ZeroMemory(first.Key);
-                ring = Read();
-                SecurityLog.KeyFileLoaded(_logger, KeyFilePath, ring.Versions.Count, ring.CurrentId);
+                ring = FirstRing();
+                Save(ring);
+                SecurityLog.KeyFileCreated(_logger, KeyFilePath, ring.CurrentId);
             }
         }
 
         Remember(ring);
         return ring;
+    }
+
+    /// <summary>
+    /// What the file holds now, read again under its lock so a change builds on every other provider's last write (a
+    /// rotation by another silo is kept, not overwritten); the loaded keys if the file is gone, a first key if none were.
+    /// </summary>
+    private KeyRing RingUnderFileLock() => File.Exists(KeyFilePath) ? Read() : _ring ?? FirstRing();
+
+    private KeyRing FirstRing()
+    {
+        var first = NewVersion();
+        return new KeyRing(first.Id, ImmutableDictionary<string, KekVersion>.Empty.Add(first.Id, first));
     }
 
     /// <summary>The file's modification time and length, or <see langword="null"/> when it does not exist.</summary>
@@ -271,8 +287,8 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         return new KeyRing(document.Current, versions.ToImmutable());
     }
 
-    /// <summary>Writes <paramref name="ring"/> atomically; <see langword="false"/> when <paramref name="replace"/> is off and the file already exists.</summary>
-    private bool Save(KeyRing ring, bool replace)
+    /// <summary>Writes <paramref name="ring"/> atomically (a reader sees the old file or the new one); call under <see cref="KeyFileLock"/>.</summary>
+    private void Save(KeyRing ring)
     {
         var document = new KeyFileDocument
         {
@@ -282,15 +298,6 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
         };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, s_json);
         var directory = Path.GetDirectoryName(KeyFilePath)!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            // The data directory is the owner's alone, like the files in it.
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
         var temp = Path.Combine(directory, $".{Path.GetFileName(KeyFilePath)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -313,16 +320,7 @@ public sealed class LocalKeyFileProvider : IKeyEncryptionKeyProvider, IDisposabl
                 File.SetUnixFileMode(temp, OwnerOnly);
             }
 
-            try
-            {
-                File.Move(temp, KeyFilePath, overwrite: replace);
-            }
-            catch (IOException) when (!replace && File.Exists(KeyFilePath))
-            {
-                return false;
-            }
-
-            return true;
+            File.Move(temp, KeyFilePath, overwrite: true);
         }
         finally
         {

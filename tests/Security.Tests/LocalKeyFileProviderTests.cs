@@ -76,7 +76,8 @@ public sealed class LocalKeyFileProviderTests : IDisposable
             Assert.Equal(rotated, (await provider.WrapAsync(dataKey, TestContext.Current.CancellationToken)).KekId);
         }
 
-        Assert.Equal([_directory.KeyFile], Directory.GetFiles(_directory.Path));
+        // No temporary file is left behind: only the key file and the empty lock its writers take.
+        Assert.Equal([Path.Combine(_directory.Path, ".keys.json.lock"), _directory.KeyFile], Directory.GetFiles(_directory.Path).Order(StringComparer.Ordinal));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_directory.KeyFile));
         using var reloaded = Provider();
         Assert.Equal(rotated, reloaded.CurrentKeyId);
@@ -102,6 +103,64 @@ public sealed class LocalKeyFileProviderTests : IDisposable
     }
 
     [Fact]
+    public void Providers_starting_together_over_one_new_directory_all_wrap_under_the_one_key_the_file_holds()
+    {
+        // Nodes sharing a volume, or silos of one process, start at once: each round is a new directory and four
+        // providers creating its file in the same instant. A check-then-rename lets two of them "create" it.
+        for (var round = 0; round < 40; round++)
+        {
+            using var directory = new TempDirectory();
+            var providers = Enumerable.Range(0, 4).Select(_ => Provider(directory)).ToArray();
+            using var start = new Barrier(providers.Length);
+            var threads = providers.Select(p => new Thread(() =>
+            {
+                start.SignalAndWait();
+                p.EnsureLoaded();
+            })).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+
+            using var reader = Provider(directory);
+            Assert.All(providers, p => Assert.Equal(reader.CurrentKeyId, p.CurrentKeyId));
+            Assert.Single(reader.KeyIds);
+            foreach (var provider in providers)
+            {
+                provider.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Rotations_by_two_providers_at_once_both_keep_their_new_key_in_the_file()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            using var directory = new TempDirectory();
+            using var first = Provider(directory);
+            using var second = Provider(directory);
+            var original = first.CurrentKeyId;
+            Assert.Equal(original, second.CurrentKeyId);
+
+            using var start = new Barrier(2);
+            var rotated = await Task.WhenAll(
+                Task.Run(() => { start.SignalAndWait(); return first.RotateAsync(); }, TestContext.Current.CancellationToken),
+                Task.Run(() => { start.SignalAndWait(); return second.RotateAsync(); }, TestContext.Current.CancellationToken));
+
+            // A rotation that read the file before the other's write and wrote after it would drop the other's key.
+            using var reloaded = Provider(directory);
+            Assert.Equal(new[] { original, rotated[0], rotated[1] }.Order(StringComparer.Ordinal), reloaded.KeyIds.Order(StringComparer.Ordinal));
+            Assert.Contains(reloaded.CurrentKeyId, rotated);
+        }
+    }
+
+    [Fact]
     public void Broken_key_file_is_refused_without_quoting_it()
     {
         File.WriteAllText(_directory.KeyFile, "{\"format\":1,\"current\":\"k\",\"keys\":[{\"id\":\"k\",\"key\":\"SECRETSECRETnotbase64!!\"}]}");
@@ -116,6 +175,8 @@ public sealed class LocalKeyFileProviderTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private LocalKeyFileProvider Provider() =>
-        new(Options.Create(new KeyFileOptions { DataDirectory = _directory.Path }), TimeProvider.System, NullLogger<LocalKeyFileProvider>.Instance);
+    private LocalKeyFileProvider Provider() => Provider(_directory);
+
+    private static LocalKeyFileProvider Provider(TempDirectory directory) =>
+        new(Options.Create(new KeyFileOptions { DataDirectory = directory.Path }), TimeProvider.System, NullLogger<LocalKeyFileProvider>.Instance);
 }
