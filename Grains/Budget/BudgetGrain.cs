@@ -89,12 +89,15 @@ public sealed class BudgetGrain(
     private bool _dirty;
 
     private EventOutbox? _outbox;
+    private LedgerAppender? _appender;
 
     private BudgetState State => budget.State;
 
     private EventOutbox Outbox => _outbox ??= new EventOutbox(this, PrimaryKey, () => State.Outbox, () => CheckpointAsync(), events, time, logger);
 
     private string Stream => $"ledger/{PrimaryKey}";
+
+    private LedgerAppender Appender => _appender ??= new LedgerAppender(journal, Stream, PrimaryKey, time, logger);
 
     /// <summary>Spent this period: what the ledger holds plus settles still on their way to it.</summary>
     private long SpentMicros => State.SpentMicros + _pending.MicrosIn(State.Period);
@@ -746,11 +749,12 @@ public sealed class BudgetGrain(
 
             try
             {
-                await journal.AppendAsync(Stream, expected, payloads);
+                await Appender.AppendAsync(expected, payloads);
             }
             catch (Exception ex)
             {
-                // A conflict means another activation writes this ledger; anything else leaves the outcome unknown. Either
+                // A conflict means another activation writes this ledger; storage away past the appender's patience, or
+                // any other failure, leaves the outcome unknown. Either
                 // way memory may be wrong: deactivate without closing the lease, so the next activation replays the
                 // ledger and withholds what the lease covered beyond it.
                 _flushFailure = ex;

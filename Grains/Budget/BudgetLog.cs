@@ -23,6 +23,9 @@ internal static partial class BudgetLog
     [LoggerMessage(EventId = 4306, Level = LogLevel.Error, Message = "Workspace {WorkspaceId}: writing {Count} ledger entries failed; deactivating with the budget lease open, so the next activation replays the ledger and withholds the rest")]
     public static partial void LedgerWriteFailed(ILogger logger, string workspaceId, int count, Exception exception);
 
+    [LoggerMessage(EventId = 4311, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId}: writing {Count} ledger entries found storage unavailable; trying the same write again in {Delay}")]
+    public static partial void LedgerWriteRetried(ILogger logger, string workspaceId, int count, TimeSpan delay, Exception exception);
+
     [LoggerMessage(EventId = 4307, Level = LogLevel.Debug, Message = "Workspace {WorkspaceId}: budget lease extended to {LeaseMicros} micro-dollars beyond ledger sequence {BaseSequence}")]
     public static partial void LeaseExtended(ILogger logger, string workspaceId, long leaseMicros, long baseSequence);
 

@@ -610,9 +610,10 @@ public abstract class BudgetGrainTests
             var settle = budget.SettleAsync(durable.ReservationId!, 500);
 
             // The settle crosses the client: fail the batch only once the grain holds it, waiting for the held write.
+            // Storage stays away past the ledger's patience (its retries run on the test clock).
             await probe.Suspended(nameof(IBudgetGrain.SettleAsync)).WaitAsync(Patience, Ct);
             gate.Fail(new StorageUnavailableException("disk gone"));
-            await Assert.ThrowsAsync<StorageUnavailableException>(() => settle);
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => ReminderTicks.AdvanceUntilAsync(silo.Time, settle, TimeSpan.FromSeconds(5)));
 
             // The failed activation is gone: the next call meets one that replayed the (empty) ledger.
             var status = await budget.GetStatusAsync();
@@ -621,6 +622,37 @@ public abstract class BudgetGrainTests
             Assert.InRange(status.RemainingMicros, 0, Cap - 800 - 500);
             Assert.Single(await LeaseAuditsAsync(silo, workspace));
             await Assert.ThrowsAsync<ArgumentException>(() => budget.SettleAsync(durable.ReservationId!, 500));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Settles_whose_ledger_write_meets_storage_away_for_a_moment_are_written_once_on_retry_and_nothing_is_withheld(bool firstWriteLanded)
+    {
+        const long Cap = 100_000;
+        var workspace = NewWorkspace();
+        var (silo, gate) = await StartGatedAsync(await StoreAsync());
+        await using (silo)
+        {
+            var budget = Budget(silo, workspace);
+            await budget.SetCapAsync(Cap, "user:owner");
+            var deferred = await budget.ReserveAsync(new ReservationRequest(1_000, "proxy.chat_completion"));
+            var durable = await budget.ReserveAsync(new ReservationRequest(1_000, "run.model_call"));
+
+            // Three tries fail as a restarting database does; with firstWriteLanded the first of them was stored and
+            // only its answer lost, so the retry meets its own entries and must not write them a second time.
+            gate.FailNext(3, new StorageUnavailableException("connection refused"), storeFirst: firstWriteLanded);
+            await budget.SettleDeferredAsync(deferred.ReservationId!, 800);
+            var settled = await ReminderTicks.AdvanceUntilAsync(silo.Time, budget.SettleAsync(durable.ReservationId!, 500), TimeSpan.FromSeconds(1));
+            var status = await budget.GetStatusAsync();
+            var ledger = await budget.GetLedgerAsync(0, 100);
+
+            Assert.Equal(1_300, settled.SpentMicros);
+            Assert.Equal((1_300L, 0L), (status.SpentMicros, status.WithheldMicros));
+            Assert.Equal([800L, 500L], ledger.Entries.Select(static e => e.AmountMicros));
+            Assert.Equal([1L, 2L], ledger.Entries.Select(static e => e.Sequence));
+            Assert.Empty(await LeaseAuditsAsync(silo, workspace));
         }
     }
 

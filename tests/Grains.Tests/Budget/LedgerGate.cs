@@ -15,6 +15,9 @@ internal sealed class LedgerGate(IJournalStorage inner) : IJournalStorage
     private TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _failure;
     private int _appends;
+    private int _failNext;
+    private Exception? _failNextWith;
+    private bool _storeFirst;
 
     /// <summary>Ledger appends asked for so far, whether they got through or not.</summary>
     public int LedgerAppends => Volatile.Read(ref _appends);
@@ -66,6 +69,19 @@ internal sealed class LedgerGate(IJournalStorage inner) : IJournalStorage
         gate?.TrySetException(failure);
     }
 
+    /// <summary>
+    /// Fails the next <paramref name="count"/> ledger appends with <paramref name="failure"/>, as storage that is away for
+    /// a moment does; with <paramref name="storeFirst"/> the first of them is stored before it fails (an answer lost on the
+    /// way back). Later appends go through.
+    /// </summary>
+    public void FailNext(int count, Exception failure, bool storeFirst = false)
+    {
+        lock (_lock)
+        {
+            (_failNext, _failNextWith, _storeFirst) = (count, failure, storeFirst);
+        }
+    }
+
     public async Task<long> AppendAsync(string stream, long expectedLastSequence, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
     {
         if (!stream.StartsWith("ledger/", StringComparison.Ordinal))
@@ -75,6 +91,8 @@ internal sealed class LedgerGate(IJournalStorage inner) : IJournalStorage
 
         Interlocked.Increment(ref _appends);
         Task? gate;
+        Exception? failNow = null;
+        var storeNow = false;
         lock (_lock)
         {
             if (_failure is not null)
@@ -82,6 +100,25 @@ internal sealed class LedgerGate(IJournalStorage inner) : IJournalStorage
                 throw _failure;
             }
 
+            if (_failNext > 0)
+            {
+                _failNext--;
+                (failNow, storeNow, _storeFirst) = (_failNextWith, _storeFirst, false);
+            }
+        }
+
+        if (failNow is not null)
+        {
+            if (storeNow)
+            {
+                await inner.AppendAsync(stream, expectedLastSequence, entries, cancellationToken);
+            }
+
+            throw failNow;
+        }
+
+        lock (_lock)
+        {
             gate = _gate?.Task;
             if (gate is not null)
             {
@@ -107,5 +144,6 @@ internal sealed class LedgerGate(IJournalStorage inner) : IJournalStorage
         inner.DeleteStreamAsync(stream, cancellationToken);
 
     /// <summary>The failure a crashed process's storage reports to whatever was still waiting on it.</summary>
-    public static StorageUnavailableException Crash() => new("simulated crash: the write never reached storage");
+    /// <remarks>Not a <see cref="StorageUnavailableException"/>: the ledger retries those, and a crashed process retries nothing.</remarks>
+    public static InvalidOperationException Crash() => new("simulated crash: the write never reached storage");
 }
