@@ -290,6 +290,24 @@ public abstract class AgentRunGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_step_that_meets_a_grain_on_a_lost_node_is_taken_up_again_by_the_reminder_instead_of_failing_the_run()
+    {
+        var lost = new LostNodeFilter();
+        await using var silo = await StartAsync(await StoreAsync(), services => services.AddSingleton<IIncomingGrainCallFilter>(lost));
+        var workspace = await WorkspaceAsync(silo, approvalRequired: [ToolClass.Send, ToolClass.Destructive]);
+        var key = RunIds.GrainKey(workspace, RunIds.NewRunId());
+
+        lost.RefuseNext(2);
+        await silo.Grains.GetGrain<IAgentRunGrain>(key).StartAsync(new StartRun("note that the launch is on Friday", Owner, null));
+        var finished = await WaitForStatusAsync(silo, key, RunStatus.Completed, resumeTicks: true);
+
+        Assert.Equal(0, lost.Left);
+        Assert.DoesNotContain(finished.Events, static e => e.Kind == "run.failed");
+        Assert.NotNull(finished.Answer);
+        Assert.Equal(finished.SpentMicros, finished.Events.Where(static e => e.Kind == "model.call").Sum(static e => e.CostMicros));
+    }
+
+    [Fact]
     public async Task What_are_my_notes_answers_with_the_notes_as_plain_text()
     {
         await using var silo = await StartAsync(await StoreAsync());
