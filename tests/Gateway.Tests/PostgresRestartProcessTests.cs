@@ -12,8 +12,8 @@ namespace Platform.Gateway.Tests;
 /// Three nodes of one cluster behind the shipped nginx, over a PostgreSQL of their own that is stopped and started again
 /// while proxy calls and writes keep coming: meanwhile a call is answered or refused quickly with an error that says what
 /// happened (never a hang, a stack trace or the database's password), and afterwards every node serves again by itself,
-/// with every answered call billed or, where its batched ledger write failed, withheld against the cap, and every audit
-/// chain intact.
+/// with every answered call billed or, where its batched ledger write failed, withheld against the cap, every run that
+/// was under way resumed (each approved send mailed once) and every audit chain intact.
 /// </summary>
 public sealed class PostgresRestartProcessTests : IAsyncLifetime
 {
@@ -64,22 +64,27 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         await StartClusterAsync(_nodes);
         await using var nginx = await NginxServer.StartAsync(_nodes.Select(static n => n.BaseAddress), Ct);
         var workspaces = new List<(string Owner, string Proxy)>();
+        var approving = new List<(string Owner, string Approver)>();
         foreach (var node in _nodes)
         {
-            var (owner, _) = await CreateWorkspaceAsync(node);
+            var (owner, approver) = await CreateWorkspaceAsync(node);
             using var client = node.Client(owner);
             var proxy = await ProxyKeyAsync(client);
             workspaces.Add((owner, proxy));
+            approving.Add((owner, approver));
         }
 
         // The load: each workspace's proxy key calls the model through nginx, and its owner renames the workspace five
-        // times a second, which only a storage write can acknowledge.
+        // times a second, which only a storage write can acknowledge; beside them, runs that ask for approval and mail,
+        // which must resume when storage is back, neither failing nor mailing twice.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var log = new ConcurrentQueue<Attempt>();
         var clock = Stopwatch.StartNew();
         var load = workspaces.Select(w => Task.WhenAll(
             LoopAsync(nginx, w.Proxy, "proxy", ProxyCallAsync, TimeSpan.Zero, clock, log, stop.Token),
             LoopAsync(nginx, w.Owner, "write", RenameAsync, TimeSpan.FromMilliseconds(200), clock, log, stop.Token))).ToList();
+        var runLoad = new ClusterLoad(clock, routes: 1);
+        var runs = runLoad.RunAsync([.. approving.Select(w => ((Func<int, HttpClient>)(_ => nginx.Client(w.Owner)), (Func<int, HttpClient>)(_ => nginx.Client(w.Approver))))], stop.Token);
 
         await Task.Delay(TimeSpan.FromSeconds(5), Ct);
         var stoppedAt = clock.Elapsed;
@@ -97,6 +102,7 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         var recovered = clock.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(load);
+        await runs;
         await WaitForAsync(async () => await new ReadinessProbe(_nodes).ProbeAsync() == 0, s_recoveryDeadline, "every node to be ready again");
 
         var attempts = log.ToArray();
@@ -108,8 +114,8 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
             var answered = attempts.Count(a => a.Bearer == proxy && a.Succeeded);
 
             // Ledger lines are written in batches behind the answers (the default billing mode). A batch whose write
-            // failed while PostgreSQL was down is not retried by the activation that queued it: the next activation
-            // withholds what the lease covered beyond the ledger, so those answers count against the cap unbilled.
+            // finds PostgreSQL down is written again for up to 30 s; one that still fails ends its activation, and the
+            // next withholds what the lease covered beyond the ledger, so those answers count against the cap unbilled.
             List<(long Sequence, long Amount)> ledger = [];
             JsonElement budget = default;
             await UntilAsync(
@@ -138,9 +144,18 @@ public sealed class PostgresRestartProcessTests : IAsyncLifetime
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"PostgreSQL down {(startedAt - stoppedAt).TotalSeconds:F1} s ({notReady} of {_nodes.Length} nodes unready during it): {attempts.Length} calls ({attempts.Count(static a => a.Kind == "proxy")} proxy, {attempts.Count(static a => a.Kind == "write")} writes), " +
             $"{failed.Length} failed ({byStatus}), slowest failure {(failed.Length == 0 ? 0 : failed.Max(static a => a.Took.TotalSeconds)):F1} s; every workspace served 20 in a row {(recovered - startedAt).TotalSeconds:F1} s after the restart; " +
-            $"{acknowledged} proxy calls answered, {ledgerLines} ledger lines, {unbilledCalls} answered calls unbilled (their batch's write failed) with {withheldTotal} micro-dollars withheld against the caps, overspend {overspend}");
+            $"{acknowledged} proxy calls answered, {ledgerLines} ledger lines, {unbilledCalls} answered calls unbilled (their batch's write failed) with {withheldTotal} micro-dollars withheld against the caps, overspend {overspend}; " +
+            $"runs: {runLoad.ApprovedRuns.Count} approved and {runLoad.PlainRuns} without approval completed, {runLoad.RunStartsFailed} starts refused while down; {_smtp.Messages.Count} mails for {runLoad.ApprovedRuns.Count} approved sends");
 
         Assert.Contains(failed, static a => a.Kind == "write");
+        Assert.Equal(runLoad.ApprovedRuns.Count, _smtp.Messages.Count);
+        Assert.All(_smtp.Messages, static m => Assert.Equal(["bob@example.test"], m.Recipients));
+        foreach (var (owner, _) in approving)
+        {
+            using var client = _nodes[1].Client(owner);
+            await AssertAuditVerifiesAsync(client);
+        }
+
         Assert.Equal(_nodes.Length, notReady);
         Assert.Equal(0, overspend);
         Assert.All(failed, a =>
