@@ -58,10 +58,10 @@ internal sealed class ClusterLoad(Stopwatch clock, int routes)
     }
 
     /// <summary>
-    /// Calls the model with <paramref name="clients"/> (one per route) in turn until <paramref name="stop"/>, going on
-    /// after the cap refuses (a refusal must hold through the fault as well).
+    /// Calls <paramref name="model"/> (the workspace's catalogue id) with <paramref name="clients"/> (one per route) in
+    /// turn until <paramref name="stop"/>, going on after the cap refuses (a refusal must hold through the fault as well).
     /// </summary>
-    public async Task<ProxyLane> SpendAsync(IReadOnlyList<HttpClient> clients, CancellationToken stop)
+    public async Task<ProxyLane> SpendAsync(IReadOnlyList<HttpClient> clients, string model, CancellationToken stop)
     {
         Assert.Equal(routes, clients.Count);
         var lane = new ProxyLane();
@@ -72,7 +72,7 @@ internal sealed class ClusterLoad(Stopwatch clock, int routes)
             string body;
             try
             {
-                (status, body) = await ProxyCallAsync(clients[route], call);
+                (status, body) = await ProxyCallAsync(clients[route], call, model);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !Ct.IsCancellationRequested)
             {

@@ -6,8 +6,8 @@ using static Platform.Gateway.Tests.ProcessFlow;
 namespace Platform.Gateway.Tests;
 
 /// <summary>
-/// A node of a three-node cluster (PostgreSQL, RabbitMQ) dies or freezes in the middle of continuous load (proxy calls
-/// spending toward their caps, runs that wait for approval and then mail): the survivors keep answering, runs of the
+/// A node of a three-node cluster (PostgreSQL, RabbitMQ) dies or freezes in the middle of continuous load (proxy calls to
+/// a fake provider on loopback spending toward their caps, runs that wait for approval and then mail): the survivors keep answering, runs of the
 /// lost node resume elsewhere, and afterwards no workspace spent past its cap, no acknowledged spend is unaccounted for,
 /// every audit chain verifies and each approved send reached the mail server exactly once.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
 
     // One lane reaches its cap before the fault, one during it, one never: the refusal must hold through the fault, the
     // cap must stop a budget that moved, and a steady lane shows when the cluster answers again.
-    private static readonly long[] s_caps = [8_000, 150_000, 5_000_000];
+    private static readonly long[] s_caps = [8_000, 40_000, 5_000_000];
 
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(150);
 
@@ -26,6 +26,7 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(30);
 
     private readonly SmtpTestServer _smtp = new();
+    private FakeOpenAiServer? _upstream;
     private readonly string _keys = Directory.CreateTempSubdirectory("faults-keys-").FullName;
     private TemporaryRabbitMqServer? _broker;
     private GatewayProcess[] _nodes = [];
@@ -42,6 +43,11 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
         var database = await postgres.Cluster.CreateDatabaseAsync("faults", Ct);
         var clusterId = $"faults-{Guid.NewGuid():N}"[..20];
         _broker = await TemporaryRabbitMqServer.StartAsync(Ct);
+
+        // The proxy lanes' model provider, outside the cluster as a real one is: a fake on loopback speaking OpenAI's
+        // wire format, 12 tokens in and 4 out (20 micro-dollars at the catalogue's prices) for every call.
+        _upstream = await FakeOpenAiServer.StartAsync();
+        _upstream.AnswerEveryCall("Noted.", promptTokens: 12, completionTokens: 4);
         _nodes = [.. new[] { "node-a", "node-b", "node-c" }.Select(name =>
         {
             var environment = ClusterNodeEnvironment(_smtp, database, clusterId, name, _keys);
@@ -75,6 +81,11 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
             await _broker.DisposeAsync();
         }
 
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+
         await _smtp.DisposeAsync();
         Directory.Delete(_keys, recursive: true);
     }
@@ -89,7 +100,7 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
         var clock = Stopwatch.StartNew();
         var load = new ClusterLoad(clock, routes: 1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var lanes = setup.ProxyKeys.Select(key => load.SpendAsync([nginx.Client(key)], stop.Token)).ToArray();
+        var lanes = setup.ProxyKeys.Select((key, i) => load.SpendAsync([nginx.Client(key)], setup.ProxyModels[i], stop.Token)).ToArray();
         var runs = load.RunAsync([.. setup.Approving.Select(w => ((Func<int, HttpClient>)(i => Through(w.Owner, i)), (Func<int, HttpClient>)(i => Through(w.Approver, i))))], stop.Token);
 
         await Task.Delay(Warmup, Ct);
@@ -133,7 +144,7 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
         var clock = Stopwatch.StartNew();
         var load = new ClusterLoad(clock, routes: _nodes.Length);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var lanes = setup.ProxyKeys.Select(key => load.SpendAsync([.. Enumerable.Range(0, _nodes.Length).Select(i => Rotating(key, i))], stop.Token)).ToArray();
+        var lanes = setup.ProxyKeys.Select((key, lane) => load.SpendAsync([.. Enumerable.Range(0, _nodes.Length).Select(i => Rotating(key, i))], setup.ProxyModels[lane], stop.Token)).ToArray();
         var runs = load.RunAsync([.. setup.Approving.Select(w => ((Func<int, HttpClient>)(i => Rotating(w.Owner, i)), (Func<int, HttpClient>)(i => Rotating(w.Approver, i))))], stop.Token);
 
         await Task.Delay(Warmup, Ct);
@@ -187,14 +198,16 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
     {
         var proxyKeys = new List<string>();
         var owners = new List<string>();
+        var models = new List<string>();
         for (var i = 0; i < s_caps.Length; i++)
         {
             var node = _nodes[i];
-            var (owner, _) = await CreateWorkspaceAsync(node);
+            var (owner, _) = await CreateWorkspaceAsync(node, OpenAiModel(_upstream!));
             using var client = node.Client(owner);
             (await client.PutAsJsonAsync("/api/budget", new { monthlyCapMicros = s_caps[i] }, Ct)).EnsureSuccessStatusCode();
             proxyKeys.Add(await ProxyKeyAsync(client));
             owners.Add(owner);
+            models.Add((await GetAsync(client, "/api/workspace")).GetProperty("model").GetProperty("catalogId").GetString()!);
         }
 
         var approving = new List<(string Owner, string Approver)>();
@@ -212,7 +225,7 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
             waiting.Add((2, runId));
         }
 
-        return new FaultSetup(proxyKeys, owners, approving, waiting);
+        return new FaultSetup(proxyKeys, owners, models, approving, waiting);
     }
 
     private static async Task<TimeSpan> DeclaredDeadAsync(GatewayProcess survivor, string name, Stopwatch clock)
@@ -256,6 +269,8 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
             await AssertAuditVerifiesAsync(client);
         }
 
+        // Every answered proxy call went out to the provider: the load crossed the platform's forwarding path.
+        Assert.True(_upstream!.Requests.Count >= lanes.Sum(static l => l.Answered), $"the provider saw {_upstream.Requests.Count} calls for {lanes.Sum(static l => l.Answered)} answers");
         var approved = load.ApprovedRuns.Count + setup.WaitingOnDoomed.Count;
         Assert.True(lanes[0].RefusedAtCap > 0, $"the smallest cap of {s_caps[0]} refused none of {lanes[0].Answered} calls");
         Assert.Equal(approved, _smtp.Messages.Count);
@@ -267,5 +282,5 @@ public sealed class NodeFaultProcessTests(PostgresClusterFixture postgres) : IAs
             $"{load.PlainRuns} without approval, {load.RunStartsFailed} starts failed; {_smtp.Messages.Count} mails for {approved} approved sends";
     }
 
-    private sealed record FaultSetup(List<string> ProxyKeys, List<string> ProxyOwners, List<(string Owner, string Approver)> Approving, List<(int Workspace, string RunId)> WaitingOnDoomed);
+    private sealed record FaultSetup(List<string> ProxyKeys, List<string> ProxyOwners, List<string> ProxyModels, List<(string Owner, string Approver)> Approving, List<(int Workspace, string RunId)> WaitingOnDoomed);
 }

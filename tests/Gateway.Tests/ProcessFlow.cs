@@ -106,9 +106,12 @@ internal static class ProcessFlow
         (await ReadAsync(await owner.PostAsJsonAsync("/api/keys", new { name = "app", scopes = new[] { "proxy" } }, Ct))).GetProperty("token").GetString()!;
 
     /// <summary>One call of the offline model through <c>/v1/chat/completions</c>; the answer's status and body.</summary>
-    public static async Task<(HttpStatusCode Status, string Body)> ProxyCallAsync(HttpClient app, int call)
+    public static Task<(HttpStatusCode Status, string Body)> ProxyCallAsync(HttpClient app, int call) => ProxyCallAsync(app, call, "local-rules-1");
+
+    /// <summary>One call of the workspace's model <paramref name="model"/> (its catalogue id) through <c>/v1/chat/completions</c>.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> ProxyCallAsync(HttpClient app, int call, string model)
     {
-        using var answer = await app.PostAsJsonAsync("/v1/chat/completions", new { model = "local-rules-1", messages = new[] { new { role = "user", content = $"note call {call}" } } }, Ct);
+        using var answer = await app.PostAsJsonAsync("/v1/chat/completions", new { model, messages = new[] { new { role = "user", content = $"note call {call}" } } }, Ct);
         return (answer.StatusCode, await answer.Content.ReadAsStringAsync(Ct));
     }
 

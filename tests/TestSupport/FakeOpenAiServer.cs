@@ -31,6 +31,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private static readonly JsonSerializerOptions WireFormat = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ConcurrentQueue<FakeOpenAiReply> _responses = new();
+    private FakeOpenAiReply? _standing;
     private readonly CancellationTokenSource _stopping = new();
     private LoopbackWebServer? _server;
     private TaskCompletionSource _gate = Open();
@@ -85,6 +86,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// go one by one, with <see cref="FakeOpenAiReply.Release"/>.
     /// </summary>
     public void Release() => Volatile.Read(ref _gate).TrySetResult();
+
+    /// <summary>
+    /// Answers every request that finds the queue empty with this text and usage, for a load of any length (a fault test
+    /// that cannot script its calls one by one). Queued answers still go first.
+    /// </summary>
+    public void AnswerEveryCall(string content, int promptTokens, int completionTokens) =>
+        Volatile.Write(ref _standing, Build(new JsonObject { ["role"] = "assistant", ["content"] = content }, "stop", promptTokens, completionTokens, reportUsage: true, stallAfterChunks: null));
 
     /// <summary>Drops every queued answer, so a test sharing the server starts from an empty script.</summary>
     public void ClearQueue() => _responses.Clear();
@@ -165,6 +173,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private FakeOpenAiReply Enqueue(JsonObject message, string finishReason, int promptTokens, int completionTokens, bool reportUsage, int? stallAfterChunks)
     {
+        var reply = Build(message, finishReason, promptTokens, completionTokens, reportUsage, stallAfterChunks);
+        _responses.Enqueue(reply);
+        return reply;
+    }
+
+    private FakeOpenAiReply Build(JsonObject message, string finishReason, int promptTokens, int completionTokens, bool reportUsage, int? stallAfterChunks)
+    {
         var n = Interlocked.Increment(ref _sequence);
         var completion = new JsonObject
         {
@@ -188,9 +203,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             };
         }
 
-        var reply = new FakeOpenAiReply(StatusCodes.Status200OK, completion, stallAfterChunks);
-        _responses.Enqueue(reply);
-        return reply;
+        return new FakeOpenAiReply(StatusCodes.Status200OK, completion, stallAfterChunks);
     }
 
     private static JsonObject ErrorBody(string type, string message, string? code) => new()
@@ -236,7 +249,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             }
         }
 
-        if (!_responses.TryDequeue(out var reply))
+        if (!_responses.TryDequeue(out var reply) && (reply = Volatile.Read(ref _standing)) is null)
         {
             return Results.Text(
                 ErrorBody("invalid_request_error", "No response queued in FakeOpenAiServer.", code: null).ToJsonString(WireFormat),
