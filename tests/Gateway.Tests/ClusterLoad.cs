@@ -27,6 +27,12 @@ internal sealed class ClusterLoad(Stopwatch clock, int routes)
     /// <summary>The runs whose approval was given and which completed: each must have mailed once.</summary>
     public List<string> ApprovedRuns { get; } = [];
 
+    /// <summary>
+    /// Approved runs whose send was under way on a node that died: the run went on without sending again and says the
+    /// send's outcome is unknown, so the mail may or may not have gone (never twice).
+    /// </summary>
+    public List<string> UnknownOutcomeRuns { get; } = [];
+
     /// <summary>Runs that completed without needing an approval.</summary>
     public int PlainRuns { get; private set; }
 
@@ -161,7 +167,11 @@ internal sealed class ClusterLoad(Stopwatch clock, int routes)
             return given.IsSuccessStatusCode;
         });
 
-        await ReachAsync(owner, runId, "completed", route);
+        var finished = await ReachAsync(owner, runId, "completed", route);
+        if (finished.GetProperty("events").EnumerateArray().Any(static e => e.GetProperty("kind").GetString() == "tool.outcome_unknown"))
+        {
+            UnknownOutcomeRuns.Add(runId);
+        }
     }
 
     private async Task<string?> TryStartAsync(HttpClient owner, int route, string input)
@@ -186,8 +196,11 @@ internal sealed class ClusterLoad(Stopwatch clock, int routes)
         }
     }
 
-    private Task ReachAsync(Func<int, HttpClient> owner, string runId, string status, int route) =>
-        EventuallyAsync($"run {runId} to reach '{status}'", route, async attempt =>
+    /// <summary>Waits until <paramref name="runId"/> reaches <paramref name="status"/> and returns the run as then read.</summary>
+    private async Task<JsonElement> ReachAsync(Func<int, HttpClient> owner, string runId, string status, int route)
+    {
+        JsonElement reached = default;
+        await EventuallyAsync($"run {runId} to reach '{status}'", route, async attempt =>
         {
             using var client = owner(attempt);
             var run = await GetAsync(client, $"/api/runs/{runId}");
@@ -197,8 +210,11 @@ internal sealed class ClusterLoad(Stopwatch clock, int routes)
                 Assert.Fail($"run {runId} ended {now} under the fault: {run}");
             }
 
+            reached = run;
             return now == status;
         });
+        return reached;
+    }
 
     /// <summary>
     /// Tries <paramref name="step"/> until it holds, each attempt given the next route's number from <paramref name="route"/>
