@@ -197,7 +197,17 @@ public sealed class TemporaryRabbitMqServer : IAsyncDisposable
 
     private async Task WriteConfigurationAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.Combine(_root, "home"));
+        var home = Directory.CreateDirectory(Path.Combine(_root, "home")).FullName;
+
+        // The node's Erlang cookie, written before anything starts: left to Erlang, the server and the first
+        // rabbitmqctl (started a moment later) race to create it, and the loser reads a half-made file and stops
+        // (seen in CI as "auth,read_cookie"). Erlang accepts it only when its owner alone can read it.
+        var cookie = Path.Combine(home, ".erlang.cookie");
+        await File.WriteAllTextAsync(cookie, System.Security.Cryptography.RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 20), cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(cookie, UnixFileMode.UserRead);
+        }
         var configuration = string.Join('\n',
             $"listeners.tcp.1 = 127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}",
             $"default_user = {Username}",
