@@ -20,10 +20,9 @@ internal sealed class LedgerAppender(IJournalStorage journal, string stream, str
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_longestRetry = TimeSpan.FromSeconds(4);
 
-    /// <summary>Appends <paramref name="payloads"/> after <paramref name="expected"/>; returns how many retries it took.</summary>
-    public async Task<int> AppendAsync(long expected, ReadOnlyMemory<byte>[] payloads)
+    /// <summary>Appends <paramref name="payloads"/> after <paramref name="expected"/>.</summary>
+    public async Task AppendAsync(long expected, ReadOnlyMemory<byte>[] payloads)
     {
-        var retries = 0;
         var delay = s_firstRetry;
         var waited = TimeSpan.Zero;
         while (true)
@@ -31,13 +30,13 @@ internal sealed class LedgerAppender(IJournalStorage journal, string stream, str
             try
             {
                 await journal.AppendAsync(stream, expected, payloads);
-                return retries;
+                return;
             }
-            catch (InconsistentStateException) when (retries > 0)
+            catch (InconsistentStateException) when (waited > TimeSpan.Zero)
             {
                 if (await LandedAsync(expected, payloads))
                 {
-                    return retries;
+                    return;
                 }
 
                 throw;
@@ -48,7 +47,6 @@ internal sealed class LedgerAppender(IJournalStorage journal, string stream, str
                 await Task.Delay(delay, time);
                 waited += delay;
                 delay = TimeSpan.FromTicks(Math.Min(s_longestRetry.Ticks, delay.Ticks * 2));
-                retries++;
             }
         }
     }

@@ -39,11 +39,7 @@ public sealed class BusProcessTests(PostgresClusterFixture postgres) : IAsyncLif
         _broker = await TemporaryRabbitMqServer.StartAsync(Ct);
         _nodes = [.. new[] { "node-a", "node-b", "node-c" }.Select(name =>
         {
-            var environment = ClusterNodeEnvironment(_smtp, database, clusterId, name, _keys);
-            foreach (var (key, value) in _broker.BusSettings())
-            {
-                environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
-            }
+            var environment = ClusterNodeEnvironment(_smtp, database, clusterId, name, _keys).WithSettings(_broker.BusSettings());
 
             // Repeats dropped by the feed are logged at Debug; the outage test counts them.
             environment["Logging__LogLevel__Platform.Grains.Events.WorkspaceEventsConsumer"] = "Debug";

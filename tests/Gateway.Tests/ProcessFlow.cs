@@ -50,6 +50,17 @@ internal static class ProcessFlow
         return environment;
     }
 
+    /// <summary>Adds configuration <paramref name="settings"/> (<c>Section:Key</c>) to a process environment (<c>Section__Key</c>).</summary>
+    public static Dictionary<string, string> WithSettings(this Dictionary<string, string> environment, IReadOnlyDictionary<string, string?> settings)
+    {
+        foreach (var (key, value) in settings)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        }
+
+        return environment;
+    }
+
     /// <summary>Starts <paramref name="nodes"/> one after the other (the first writes the key file the others read) and waits until each sees all of them active.</summary>
     public static async Task StartClusterAsync(params GatewayProcess[] nodes)
     {
