@@ -8,6 +8,7 @@ using Platform.Grains.Events;
 using Platform.Grains.Models;
 using Platform.Grains.Runs;
 using Platform.Grains.Workspaces;
+using Platform.Grains.Diagnostics;
 
 namespace Platform.Grains;
 
@@ -40,6 +41,10 @@ public static class GrainsServiceCollectionExtensions
             services.AddSingleton<KeyCheckCacheClient>();
         }
         services.TryAddSingleton<ITenantIsolation, WorkspaceTenantIsolation>();
+        services.AddMetrics();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
+        services.TryAddSingleton<PlatformMetrics>();
         return services;
     }
 }

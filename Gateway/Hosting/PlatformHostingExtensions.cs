@@ -19,6 +19,7 @@ internal static class PlatformHostingExtensions
     {
         // A co-hosted silo: the gateway's grain calls skip the network hop; with one node, membership is in memory.
         builder.AddPlatformSilo();
+        builder.AddGatewayTelemetry();
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Platform:Gateway").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
@@ -101,6 +102,7 @@ internal static class PlatformHostingExtensions
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGatewayTelemetry();
         app.MapOperatorApi();
         app.MapClusterApi();
         app.MapModelCatalogApi();

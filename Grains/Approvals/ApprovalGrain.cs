@@ -7,6 +7,7 @@ using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Events;
 using Platform.Grains.Interfaces.Workspaces;
 using Platform.Grains.Security;
+using Platform.Grains.Diagnostics;
 
 namespace Platform.Grains.Approvals;
 
@@ -23,6 +24,7 @@ public sealed class ApprovalGrain(
     TimeProvider time,
     IPlatformEvents events,
     IApprovalNotifier notifier,
+    PlatformMetrics metrics,
     ILogger<ApprovalGrain> logger) : StringKeyedGrain, IApprovalGrain, IEventOutboxGrain, IRemindable
 {
     private const string ExpiryReminder = "approval-expiry";
@@ -103,6 +105,7 @@ public sealed class ApprovalGrain(
 
         await AuditAsync("approval.requested", $"run:{view.RunId}", $"Run {view.RunId} asks to use {view.Tool}", view);
         ApprovalLog.Requested(logger, PrimaryKey, view.ApprovalId, view.RunId, view.Tool, view.PayloadHash);
+        metrics.ApprovalRequested(PrimaryKey);
         Outbox.Publish();
         return view;
     }
@@ -289,6 +292,7 @@ public sealed class ApprovalGrain(
         var state = decided.State.ToString().ToLowerInvariant();
         await AuditAsync("approval.decided", actor, $"Approval {decided.ApprovalId} for {decided.Tool}: {state}", decided);
         ApprovalLog.Decided(logger, PrimaryKey, decided.ApprovalId, state, decided.DecidedBy ?? ExpiryActor);
+        metrics.ApprovalDecided(PrimaryKey, state);
         Outbox.Publish();
         try
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 using Platform.Grains.Audit;
+using Platform.Grains.Diagnostics;
 using Platform.Grains.Events;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Interfaces.Budget;
@@ -61,6 +62,7 @@ public sealed class BudgetGrain(
     IJournalStorage journal,
     IPlatformEvents events,
     TimeProvider time,
+    PlatformMetrics metrics,
     ILogger<BudgetGrain> logger) : StringKeyedGrain, IBudgetGrain, IEventOutboxGrain, IRemindable
 {
     /// <summary>The most entries one <see cref="GetLedgerAsync"/> returns.</summary>
@@ -211,13 +213,13 @@ public sealed class BudgetGrain(
         if (used + request.AmountMicros > State.CapMicros)
         {
             var remaining = Math.Max(0, State.CapMicros - used);
-            return Refused(remaining == 0 ? BudgetRules.OutOfBudget : BudgetRules.TooLarge(request.AmountMicros, remaining));
+            return remaining == 0 ? Refused(BudgetRules.OutOfBudget, "out_of_budget") : Refused(BudgetRules.TooLarge(request.AmountMicros, remaining), "too_large");
         }
 
         if (request is { RunId: { } runId, RunCapMicros: { } runCap }
             && RunSpent(runId) + _reservations.ReservedByRun(runId) + request.AmountMicros > runCap)
         {
-            return Refused(BudgetRules.RunCapReached(runCap));
+            return Refused(BudgetRules.RunCapReached(runCap), "run_cap");
         }
 
         // While this turn awaits a write only the background flush runs, and it moves spend from pending to the ledger
@@ -411,6 +413,7 @@ public sealed class BudgetGrain(
         }
 
         _pending.Add(new LedgerEntry(0, time.GetUtcNow(), State.Period, reservation.Id, reservation.Purpose, reservation.RunId, actualMicros));
+        metrics.Spent(PrimaryKey, reservation.RunId is null ? "proxy" : "run", actualMicros);
         return true;
     }
 
@@ -660,6 +663,7 @@ public sealed class BudgetGrain(
         }
 
         State.Unannounced.Add(new PendingAnnouncement(State.Period, percent));
+        metrics.ThresholdCrossed(PrimaryKey, percent);
         return true;
     }
 
@@ -851,7 +855,11 @@ public sealed class BudgetGrain(
 
     private long RunSpent(string runId) => (State.Runs.TryGetValue(runId, out var run) ? run.SpentMicros : 0) + _pending.ByRun(runId);
 
-    private ReservationResult Refused(string refusal) => new(false, null, refusal, Status());
+    private ReservationResult Refused(string refusal, string reason)
+    {
+        metrics.ReservationRefused(PrimaryKey, reason);
+        return new(false, null, refusal, Status());
+    }
 
     private BudgetStatus Status()
     {

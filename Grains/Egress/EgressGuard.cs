@@ -1,6 +1,7 @@
 using Platform.Grains.Interfaces.Egress;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
+using Platform.Grains.Diagnostics;
 
 namespace Platform.Grains.Egress;
 
@@ -9,7 +10,7 @@ namespace Platform.Grains.Egress;
 /// secret values and data key in any encoding block it always; personal data is blocked, redacted or allowed as the
 /// workspace's <see cref="EgressPolicy"/> says. The secret search runs inside the grains that hold the values.
 /// </summary>
-public sealed partial class EgressGuard(IGrainFactory grains)
+public sealed partial class EgressGuard(IGrainFactory grains, PlatformMetrics metrics)
 {
     /// <summary>Checks plain text.</summary>
     public async Task<EgressVerdict> InspectTextAsync(string workspaceId, string text, EgressPolicy policy)
@@ -18,12 +19,14 @@ public sealed partial class EgressGuard(IGrainFactory grains)
         ArgumentNullException.ThrowIfNull(policy);
         if (await FindSecretAsync(workspaceId, text) is { } secret)
         {
+            metrics.EgressBlocked(workspaceId, "secret");
             return new EgressVerdict(secret, text, [], BySecret: true);
         }
 
         var (blocked, redact) = Personal(text, policy);
         if (blocked is not null)
         {
+            metrics.EgressBlocked(workspaceId, "personal_data");
             return new EgressVerdict(blocked, text, []);
         }
 
@@ -42,12 +45,14 @@ public sealed partial class EgressGuard(IGrainFactory grains)
         // what goes over the wire as written.
         if (await FindSecretAsync(workspaceId, text + "\n" + json) is { } secret)
         {
+            metrics.EgressBlocked(workspaceId, "secret");
             return new EgressVerdict(secret, json, [], BySecret: true);
         }
 
         var (blocked, redact) = Personal(text, policy);
         if (blocked is not null)
         {
+            metrics.EgressBlocked(workspaceId, "personal_data");
             return new EgressVerdict(blocked, json, []);
         }
 
@@ -58,7 +63,13 @@ public sealed partial class EgressGuard(IGrainFactory grains)
 
         // Redaction rewrites the outer strings; personal data inside JSON nested in a string survives it, so it blocks.
         var redacted = JsonStrings.Map(json, s => PiiScanner.Redact(s, redact));
-        return PiiScanner.Find(JsonStrings.Text(redacted)).Any(m => redact.Contains(m.Kind))
+        var nested = PiiScanner.Find(JsonStrings.Text(redacted)).Any(m => redact.Contains(m.Kind));
+        if (nested)
+        {
+            metrics.EgressBlocked(workspaceId, "personal_data");
+        }
+
+        return nested
             ? new EgressVerdict("it contains personal data the policy redacts, nested where it cannot be cut out", json, [])
             : new EgressVerdict(null, redacted, [.. redact.Select(Name)]);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Grains.Interfaces.Audit;
 using Platform.Grains.Workspaces;
 using Platform.Silo.Isolation;
+using Platform.Grains.Diagnostics;
 
 namespace Platform.Grains.Isolation;
 
@@ -33,11 +34,13 @@ internal sealed partial class WorkspaceTenantIsolation(IServiceProvider services
     public void RecordRefusal(TenantCallRefusal refusal)
     {
         ArgumentNullException.ThrowIfNull(refusal);
+        var caller = refusal.Caller == "client" ? "client" : "grain";
+        services.GetRequiredService<PlatformMetrics>().TenantCallRefused(refusal.TargetTenant, refusal.Target.Type.ToString() ?? "", caller);
         var record = AuditRecord.Create(
             "isolation.refused",
             "system",
             "A call from outside this workspace was refused by the runtime.",
-            ("caller", refusal.Caller == "client" ? "client" : "grain"),
+            ("caller", caller),
             ("method", refusal.Method),
             ("target", refusal.Target.Type.ToString() ?? ""));
 

@@ -27,9 +27,15 @@ public static class PlatformSiloHostingExtensions
             builder.Configuration["Silo:Sqlite:DataDirectory"] = dataDirectory;
         }
 
-        builder.UseOrleans(silo => silo
-            .UseConfiguredClustering(builder.Configuration)
-            .AddPlatformRuntime(builder.Configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseConfiguredClustering(builder.Configuration).AddPlatformRuntime(builder.Configuration);
+            if (TelemetryHostingExtensions.TracesExported(builder.Configuration))
+            {
+                silo.AddActivityPropagation();
+            }
+        });
+        builder.AddPlatformTelemetry();
         builder.Services.AddPlatformGrains();
         builder.Services.AddWorkspaceEncryption(builder.Configuration);
         builder.Services.AddPlatformModelsAndTools(builder.Configuration);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Grains.Diagnostics;
 using Platform.Grains.Egress;
 using Platform.Grains.Interfaces.Secrets;
 using Platform.Grains.Interfaces.Workspaces;
@@ -20,7 +22,7 @@ public sealed class EgressGuardTests : IAsyncLifetime
     private readonly string _workspace = WorkspaceIds.NewWorkspaceId();
     private PlatformTestCluster _silo = null!;
 
-    private EgressGuard Guard => new(_silo.Grains);
+    private EgressGuard Guard => new(_silo.Grains, _silo.Services.GetRequiredService<PlatformMetrics>());
 
     public async ValueTask InitializeAsync()
     {
