@@ -102,6 +102,7 @@ internal static class PlatformHostingExtensions
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapApiReference();
         app.MapGatewayTelemetry();
         app.MapOperatorApi();
         app.MapClusterApi();

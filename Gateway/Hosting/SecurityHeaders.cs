@@ -2,7 +2,8 @@ namespace Platform.Gateway.Hosting;
 
 /// <summary>
 /// The security headers every response carries, error responses included. The gateway serves an API, so the policy is
-/// the strictest one: nothing may be framed, loaded, sniffed or shared across origins, and nothing is cached.
+/// the strictest one: nothing may be framed, loaded, sniffed or shared across origins, and nothing is cached. The API
+/// reference page is the one exception to the content policy (<see cref="ApiReferencePage"/>).
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -23,7 +24,7 @@ internal static class SecurityHeaders
         var headers = response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = ApiReferencePage.ContentSecurityPolicy(response.HttpContext) ?? ContentSecurityPolicy;
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
