@@ -6,7 +6,7 @@ using Platform.Grains.Interfaces.Workspaces;
 
 namespace Platform.Gateway.Apis;
 
-/// <summary>The caller's workspace's budget: members see where it stands; admins set the cap and read the ledger.</summary>
+/// <summary>The caller's workspace's budget: members see where it stands; admins set the cap and read the ledger and the usage.</summary>
 internal static class BudgetApi
 {
     private const int MaxLedgerLimit = 1000;
@@ -18,6 +18,8 @@ internal static class BudgetApi
         budget.MapGet("/", GetBudgetAsync).RequireAuthorization(PlatformPolicies.Scope(ApiKeyScope.Member)).WithName("GetBudget");
         budget.MapPut("/", PutBudgetAsync).RequireAuthorization(admin).WithName("PutBudget");
         budget.MapGet("/ledger", GetLedgerAsync).RequireAuthorization(admin).WithName("GetBudgetLedger");
+        budget.MapGet("/usage", GetUsageAsync).RequireAuthorization(admin).WithName("GetBudgetUsage")
+            .WithSummary("This period's spend grouped by day (the default), API key or model (groupBy=day|key|model).");
         return routes;
     }
 
@@ -35,6 +37,19 @@ internal static class BudgetApi
         }
 
         return TypedResults.Ok(await caller.Budget.SetCapAsync(cap, caller.Actor));
+    }
+
+    public static async Task<Ok<BudgetUsage>> GetUsageAsync(CallerWorkspace caller, string? groupBy = null)
+    {
+        // Parsed here rather than bound as an enum, so a wrong value is answered with the accepted ones by name.
+        var grouping = groupBy switch
+        {
+            null or "day" => UsageGrouping.Day,
+            "key" => UsageGrouping.Key,
+            "model" => UsageGrouping.Model,
+            _ => throw new ArgumentException("groupBy: the value is not accepted; accepted values are day, key, model.", nameof(groupBy)),
+        };
+        return TypedResults.Ok(await caller.Budget.GetUsageAsync(grouping));
     }
 
     public static async Task<Ok<LedgerPage>> GetLedgerAsync(CallerWorkspace caller, long after = 0, int limit = 100)

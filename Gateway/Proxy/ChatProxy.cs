@@ -91,7 +91,7 @@ internal sealed class ChatProxy(
         var outputTokens = (long)(request.MaxOutputTokens ?? model.MaxOutputTokens) * request.Choices;
         var reserved = Math.Max(1, CostEstimator.CostMicros(promptEstimate, outputTokens, model));
         var budget = grains.GetGrain<IBudgetGrain>(workspaceId);
-        var reservation = await budget.ReserveAsync(new ReservationRequest(reserved, Purpose));
+        var reservation = await budget.ReserveAsync(new ReservationRequest(reserved, Purpose, KeyId: keyId.Length == 0 ? null : keyId, Model: model.CatalogId));
         if (!reservation.Granted)
         {
             await audit.AppendDeferredAsync(ProxyAudit.BudgetRefused(actor, keyId, model.Model, reserved, reservation.Refusal!));

@@ -38,4 +38,7 @@ public interface IBudgetGrain : IGrainWithStringKey
 
     /// <summary>Settled spend of the current period, oldest first; a deferred settle appears once its batch is written.</summary>
     Task<LedgerPage> GetLedgerAsync(long afterSequence, int limit);
+
+    /// <summary>This period's spend grouped by day, API key or model, as of this call.</summary>
+    Task<BudgetUsage> GetUsageAsync(UsageGrouping groupBy);
 }

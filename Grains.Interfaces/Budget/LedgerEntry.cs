@@ -8,5 +8,7 @@ namespace Platform.Grains.Interfaces.Budget;
 /// <param name="Purpose">What it was for.</param>
 /// <param name="RunId">The run, if any.</param>
 /// <param name="AmountMicros">What it cost.</param>
+/// <param name="KeyId">The API key whose call it was, when a key made it (entries older than this field have none).</param>
+/// <param name="Model">The catalogue id of the model it paid for, when known (likewise).</param>
 [GenerateSerializer, Immutable, Alias("platform.LedgerEntry")]
-public sealed record LedgerEntry(long Sequence, DateTimeOffset At, string Period, string ReservationId, string Purpose, string? RunId, long AmountMicros);
+public sealed record LedgerEntry(long Sequence, DateTimeOffset At, string Period, string ReservationId, string Purpose, string? RunId, long AmountMicros, string? KeyId = null, string? Model = null);

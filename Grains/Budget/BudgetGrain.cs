@@ -93,6 +93,9 @@ public sealed class BudgetGrain(
     private EventOutbox? _outbox;
     private LedgerAppender? _appender;
 
+    // Built from the ledger on the first usage report of an activation, then kept up to date by every settle.
+    private UsageBook? _usage;
+
     private BudgetState State => budget.State;
 
     private EventOutbox Outbox => _outbox ??= new EventOutbox(this, PrimaryKey, () => State.Outbox, () => CheckpointAsync(), events, time, logger);
@@ -233,7 +236,7 @@ public sealed class BudgetGrain(
             await CheckpointAsync();
         }
 
-        var reservation = _reservations.Add(request.AmountMicros, request.Purpose, request.RunId, time.GetUtcNow() + BudgetRules.ReservationLifetime);
+        var reservation = _reservations.Add(request.AmountMicros, request.Purpose, request.RunId, time.GetUtcNow() + BudgetRules.ReservationLifetime, request.KeyId, request.Model);
 
         // Filling the cap is the one thing a reservation can cross; it writes state once per period at most.
         if (RecordCrossings())
@@ -366,6 +369,56 @@ public sealed class BudgetGrain(
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The first report of an activation reads the period's ledger once (the entries written up to now, plus those
+    /// settled but not yet written); from then on every settle adds to it in memory. While the ledger is read only the
+    /// background flush runs, and it moves entries from pending to the ledger with sequences past the ones read here,
+    /// so none is counted twice or missed.
+    /// </remarks>
+    public async Task<BudgetUsage> GetUsageAsync(UsageGrouping groupBy)
+    {
+        if (!Enum.IsDefined(groupBy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "Usage is grouped by day, key or model.");
+        }
+
+        await MaintainAsync();
+        if (_usage is null || !string.Equals(_usage.Period, State.Period, StringComparison.Ordinal))
+        {
+            var book = new UsageBook(State.Period);
+            var upTo = State.LastLedgerSequence;
+            foreach (var pending in _pending.Entries)
+            {
+                book.Add(pending);
+            }
+
+            _usage = book;
+            try
+            {
+                var after = State.PeriodStartsAfterSequence;
+                while (after < upTo)
+                {
+                    var rows = await journal.ReadAsync(Stream, after, JournalPageSize);
+                    foreach (var row in rows.Where(r => r.Sequence <= upTo))
+                    {
+                        book.Add(LedgerEntryCodec.Decode(row.Sequence, row.Payload));
+                    }
+
+                    after = rows.Count == 0 ? upTo : rows[^1].Sequence;
+                }
+            }
+            catch
+            {
+                // Half a book would under-report for the rest of the activation; the next report reads again.
+                _usage = null;
+                throw;
+            }
+        }
+
+        return _usage.Report(groupBy);
+    }
+
+    /// <inheritdoc />
     public async Task<LedgerPage> GetLedgerAsync(long afterSequence, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
@@ -412,7 +465,9 @@ public sealed class BudgetGrain(
             return false;
         }
 
-        _pending.Add(new LedgerEntry(0, time.GetUtcNow(), State.Period, reservation.Id, reservation.Purpose, reservation.RunId, actualMicros));
+        var entry = new LedgerEntry(0, time.GetUtcNow(), State.Period, reservation.Id, reservation.Purpose, reservation.RunId, actualMicros, reservation.KeyId, reservation.Model);
+        _pending.Add(entry);
+        _usage?.Add(entry);
         metrics.Spent(PrimaryKey, reservation.RunId is null ? "proxy" : "run", actualMicros);
         return true;
     }
@@ -495,6 +550,7 @@ public sealed class BudgetGrain(
 
         State.Period = period;
         State.PeriodStartsAfterSequence = startsAfterSequence;
+        _usage = null;
         State.SpentMicros = 0;
         State.WithheldMicros = 0;
         State.ThresholdsCrossed.Clear();

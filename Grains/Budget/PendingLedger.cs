@@ -21,6 +21,9 @@ internal sealed class PendingLedger
 
     public int QueuedCount => _queued.Count;
 
+    /// <summary>Every entry not yet in the ledger, the batch being written first, in settle order.</summary>
+    public IEnumerable<LedgerEntry> Entries => _writing.Concat(_queued);
+
     /// <summary>Everything not yet in the ledger, of any period: what the budget lease has to cover.</summary>
     public long TotalMicros { get; private set; }
 

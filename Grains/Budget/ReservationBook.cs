@@ -23,9 +23,9 @@ internal sealed class ReservationBook
 
     public long ReservedByRun(string runId) => _reservedByRun.GetValueOrDefault(runId);
 
-    public OpenReservation Add(long amountMicros, string purpose, string? runId, DateTimeOffset expiresAt)
+    public OpenReservation Add(long amountMicros, string purpose, string? runId, DateTimeOffset expiresAt, string? keyId = null, string? model = null)
     {
-        var reservation = new OpenReservation($"res_{Guid.NewGuid():N}", amountMicros, purpose, runId, expiresAt);
+        var reservation = new OpenReservation($"res_{Guid.NewGuid():N}", amountMicros, purpose, runId, expiresAt, keyId, model);
         _open.Add(reservation.Id, reservation);
         _byExpiry.Enqueue(reservation);
         ReservedMicros += amountMicros;

@@ -489,7 +489,7 @@ public sealed partial class AgentRunGrain(
         var model = workspace.Model;
         var conversation = await OpenAsync<List<ConversationMessage>>(ConversationPurpose, State.SealedConversation!);
         var estimate = RunCost.Estimate(model, conversation);
-        var reservation = await Budget.ReserveAsync(new ReservationRequest(estimate.Micros, "run.model_call", _runId, State.MaxCostMicros));
+        var reservation = await Budget.ReserveAsync(new ReservationRequest(estimate.Micros, "run.model_call", _runId, State.MaxCostMicros, Model: model.CatalogId));
         if (!reservation.Granted)
         {
             await FinishAsync(RunStatus.Failed, reservation.Refusal ?? "out of budget: raise the cap to continue");

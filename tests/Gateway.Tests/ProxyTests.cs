@@ -274,6 +274,48 @@ public abstract class ProxyTests(ProxyFixture proxy)
     }
 
     [Fact]
+    public async Task An_admin_reads_the_periods_spend_by_key_by_model_and_by_day_and_a_wrong_grouping_is_named()
+    {
+        await using var upstream = await FakeOpenAiServer.StartAsync();
+        var workspace = await proxy.CreateWorkspaceAsync(upstream.BaseUrl);
+        var second = (await (await workspace.Owner.PostAsJsonAsync("/api/keys", new { name = "batch", userId = "olive@acme.test", scopes = new[] { "proxy" } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("token").GetString()!;
+        upstream.EnqueueText("one", promptTokens: 9, completionTokens: 3);
+        upstream.EnqueueText("two", promptTokens: 5, completionTokens: 1);
+        upstream.EnqueueText("three", promptTokens: 1, completionTokens: 1);
+
+        await workspace.Chat().CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct);
+        await workspace.Chat().CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct);
+        await workspace.Chat(second).CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct);
+
+        var byKey = await workspace.Owner.GetFromJsonAsync<JsonElement>("/api/budget/usage?groupBy=key", Ct);
+        var byModel = await workspace.Owner.GetFromJsonAsync<JsonElement>("/api/budget/usage?groupBy=model", Ct);
+        var byDay = await workspace.Owner.GetFromJsonAsync<JsonElement>("/api/budget/usage?groupBy=day", Ct);
+        var first = ProxyWorkspace.Cost(9, 3) + ProxyWorkspace.Cost(5, 1);
+        var other = ProxyWorkspace.Cost(1, 1);
+        Assert.Equal("key", byKey.GetProperty("groupBy").GetString());
+        Assert.Equal(first + other, byKey.GetProperty("spentMicros").GetInt64());
+        Assert.Equal(
+            [(workspace.ProxyKey.Split('_')[2], first, 2L), (second.Split('_')[2], other, 1L)],
+            byKey.GetProperty("rows").EnumerateArray().Select(static r => (r.GetProperty("group").GetString()!, r.GetProperty("spentMicros").GetInt64(), r.GetProperty("calls").GetInt64())));
+        var model = Assert.Single(byModel.GetProperty("rows").EnumerateArray());
+        Assert.Equal((workspace.ModelId, first + other), (model.GetProperty("group").GetString(), model.GetProperty("spentMicros").GetInt64()));
+        var day = Assert.Single(byDay.GetProperty("rows").EnumerateArray());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", day.GetProperty("group").GetString());
+        Assert.Equal(3, day.GetProperty("calls").GetInt64());
+
+        using var partner = proxy.Client(workspace.ProxyKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.GetAsync(new Uri("api/budget/usage?groupBy=key", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal("day", (await workspace.Owner.GetFromJsonAsync<JsonElement>("/api/budget/usage", Ct)).GetProperty("groupBy").GetString());
+        foreach (var wrong in new[] { "api/budget/usage?groupBy=", "api/budget/usage?groupBy=week", "api/budget/usage?groupBy=Key" })
+        {
+            var refused = await workspace.Owner.GetAsync(new Uri(wrong, UriKind.Relative), Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("accepted values are day, key, model", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_workspace_without_budget_left_gets_budget_exceeded_and_the_provider_is_never_called()
     {
         await using var upstream = await FakeOpenAiServer.StartAsync();

@@ -171,6 +171,65 @@ public abstract class BudgetGrainTests
     }
 
     [Fact]
+    public async Task Usage_sums_the_period_by_day_key_and_model_counting_unwritten_settles_and_a_restart_rebuilds_it_from_the_ledger()
+    {
+        var time = TestClock.Create(January);
+        var store = await StoreAsync();
+        var workspace = NewWorkspace();
+        UsageRow[] byKeyBefore;
+        await using (var first = await StartAsync(store, time))
+        {
+            var budget = Budget(first, workspace);
+            await budget.SetCapAsync(1_000_000, "user:owner");
+            await SettleAsync(budget, 40, keyId: "key-a", model: "gpt-a");
+            await SettleAsync(budget, 30, keyId: "key-b", model: "gpt-a");
+            time.Advance(TimeSpan.FromDays(1));
+            await SettleAsync(budget, 20, keyId: "key-a", model: "gpt-b");
+            await SettleAsync(budget, 10, model: "gpt-b", runId: "run-1", deferred: true);
+
+            var byKey = await budget.GetUsageAsync(UsageGrouping.Key);
+            var byModel = await budget.GetUsageAsync(UsageGrouping.Model);
+            var byDay = await budget.GetUsageAsync(UsageGrouping.Day);
+            await SettleAsync(budget, 5, keyId: "key-b", model: "gpt-a", deferred: true);
+            var after = await budget.GetUsageAsync(UsageGrouping.Key);
+
+            Assert.Equal(("2026-01", UsageGrouping.Key, 100L), (byKey.Period, byKey.GroupBy, byKey.SpentMicros));
+            Assert.Equal([new("key-a", 60, 2), new("key-b", 30, 1), new(BudgetUsage.Unattributed, 10, 1)], byKey.Rows);
+            Assert.Equal([new("gpt-a", 70, 2), new("gpt-b", 30, 2)], byModel.Rows);
+            Assert.Equal([new("2026-01-10", 70, 2), new("2026-01-11", 30, 2)], byDay.Rows);
+            Assert.Equal(105, after.SpentMicros);
+            Assert.Equal([new("key-a", 60, 2), new("key-b", 35, 2), new(BudgetUsage.Unattributed, 10, 1)], after.Rows);
+            byKeyBefore = [.. after.Rows];
+        }
+
+        await using var restarted = await StartAsync(store, time);
+        var rebuilt = await Budget(restarted, workspace).GetUsageAsync(UsageGrouping.Key);
+
+        Assert.Equal(105, rebuilt.SpentMicros);
+        Assert.Equal(byKeyBefore, rebuilt.Rows);
+    }
+
+    [Fact]
+    public async Task A_new_month_starts_usage_afresh()
+    {
+        var time = TestClock.Create(January);
+        await using var silo = await StartAsync(await StoreAsync(), time);
+        var budget = Budget(silo, NewWorkspace());
+        await budget.SetCapAsync(1_000_000, "user:owner");
+        await SettleAsync(budget, 40, keyId: "key-a", model: "gpt-a");
+        Assert.Equal(40, (await budget.GetUsageAsync(UsageGrouping.Model)).SpentMicros);
+
+        time.Advance(TimeSpan.FromDays(22));
+        var february = await budget.GetUsageAsync(UsageGrouping.Model);
+        await SettleAsync(budget, 7, keyId: "key-a", model: "gpt-b");
+        var later = await budget.GetUsageAsync(UsageGrouping.Model);
+
+        Assert.Equal(("2026-02", 0L), (february.Period, february.SpentMicros));
+        Assert.Empty(february.Rows);
+        Assert.Equal([new UsageRow("gpt-b", 7, 1)], later.Rows);
+    }
+
+    [Fact]
     public async Task A_run_cap_counts_the_runs_spend_and_reservations_and_leaves_other_runs_alone()
     {
         await using var silo = await StartAsync();
@@ -739,6 +798,14 @@ public abstract class BudgetGrainTests
             .ToImmutableArray();
 
     private static string Micros(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Reserves and settles <paramref name="micros"/> for a call by <paramref name="keyId"/> to <paramref name="model"/>.</summary>
+    private static async Task SettleAsync(IBudgetGrain budget, long micros, string? keyId = null, string? model = null, string? runId = null, bool deferred = false)
+    {
+        var reserved = await budget.ReserveAsync(new ReservationRequest(micros, runId is null ? "proxy.chat_completion" : "run.model_call", runId, KeyId: keyId, Model: model));
+        Assert.True(reserved.Granted, reserved.Refusal);
+        await (deferred ? budget.SettleDeferredAsync(reserved.ReservationId!, micros) : budget.SettleAsync(reserved.ReservationId!, micros));
+    }
 
     private static string NewWorkspace() => $"ws-{Guid.NewGuid():N}";
 }
