@@ -69,7 +69,7 @@ internal static class RunsApi
     {
         ArgumentNullException.ThrowIfNull(request);
         var runId = RunIds.NewRunId();
-        var run = await caller.Run(runId).StartAsync(new StartRun(request.Input, caller.UserId, request.MaxCost));
+        var run = await caller.Run(runId).StartAsync(new StartRun(request.Input, caller.UserId, request.MaxCost, caller.KeyId.Length == 0 ? null : caller.KeyId));
         return TypedResults.Created($"/api/runs/{runId}", new StartRunResponse(runId, run.EstimateMicros));
     }
 

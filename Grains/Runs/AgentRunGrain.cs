@@ -100,6 +100,7 @@ public sealed partial class AgentRunGrain(
         State.Exists = true;
         State.Status = RunStatus.Running;
         State.RequesterUserId = request.RequesterUserId;
+        State.RequesterKeyId = request.RequesterKeyId;
         State.MaxCostMicros = request.MaxCostMicros;
         State.EstimateMicros = RunCost.EstimateFirstCall(workspace.Model, request.Input).Micros;
         State.CreatedAt = time.GetUtcNow();
@@ -489,7 +490,7 @@ public sealed partial class AgentRunGrain(
         var model = workspace.Model;
         var conversation = await OpenAsync<List<ConversationMessage>>(ConversationPurpose, State.SealedConversation!);
         var estimate = RunCost.Estimate(model, conversation);
-        var reservation = await Budget.ReserveAsync(new ReservationRequest(estimate.Micros, "run.model_call", _runId, State.MaxCostMicros, Model: model.CatalogId));
+        var reservation = await Budget.ReserveAsync(new ReservationRequest(estimate.Micros, "run.model_call", _runId, State.MaxCostMicros, State.RequesterKeyId, model.CatalogId));
         if (!reservation.Granted)
         {
             await FinishAsync(RunStatus.Failed, reservation.Refusal ?? "out of budget: raise the cap to continue");

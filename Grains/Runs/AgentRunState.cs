@@ -11,6 +11,9 @@ public sealed class AgentRunState
 
     public string RequesterUserId { get; set; } = "";
 
+    /// <summary>The API key the run was started with (none for runs started before this was kept): its spend is that key's.</summary>
+    public string? RequesterKeyId { get; set; }
+
     public string SealedInput { get; set; } = "";
 
     public string? SealedConversation { get; set; }

@@ -316,6 +316,26 @@ public abstract class ProxyTests(ProxyFixture proxy)
     }
 
     [Fact]
+    public async Task A_runs_model_calls_are_reported_under_the_key_that_started_it_and_the_workspaces_model()
+    {
+        await using var upstream = await FakeOpenAiServer.StartAsync();
+        var workspace = await proxy.CreateWorkspaceAsync(upstream.BaseUrl);
+        upstream.EnqueueText("The report is ready.", promptTokens: 20, completionTokens: 5);
+
+        var started = await workspace.Owner.PostAsJsonAsync("/api/runs", new { input = "summarise the week" }, Ct);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("runId").GetString()!;
+        await ProcessFlow.PollRunAsync(workspace.Owner, runId, "completed");
+
+        var byKey = await workspace.Owner.GetFromJsonAsync<JsonElement>("/api/budget/usage?groupBy=key", Ct);
+        var byModel = await workspace.Owner.GetFromJsonAsync<JsonElement>("/api/budget/usage?groupBy=model", Ct);
+        var spent = (await workspace.BudgetAsync()).GetProperty("spentMicros").GetInt64();
+        Assert.True(spent > 0);
+        var key = Assert.Single(byKey.GetProperty("rows").EnumerateArray());
+        Assert.Equal((workspace.OwnerKey.Split('_')[2], spent, 1L), (key.GetProperty("group").GetString(), key.GetProperty("spentMicros").GetInt64(), key.GetProperty("calls").GetInt64()));
+        Assert.Equal(workspace.ModelId, Assert.Single(byModel.GetProperty("rows").EnumerateArray()).GetProperty("group").GetString());
+    }
+
+    [Fact]
     public async Task A_workspace_without_budget_left_gets_budget_exceeded_and_the_provider_is_never_called()
     {
         await using var upstream = await FakeOpenAiServer.StartAsync();
