@@ -49,6 +49,10 @@ public sealed partial class LocalRulesChatClient : IChatClient
 
     private static readonly ChatClientMetadata Metadata = new("local", null, DefaultModelId);
 
+    // A bound on a pathological input, not on normal work: 100 ms was tripped by scheduling alone on a loaded
+    // two-core machine (the run then failed as if the model had), so a second, as the platform's other patterns use.
+    private const int MatchTimeoutMilliseconds = 1000;
+
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -304,18 +308,18 @@ public sealed partial class LocalRulesChatClient : IChatClient
         return builder.ToString();
     }
 
-    [GeneratedRegex(@"^(?:(?:Error|Refused(?: before running)?|Denied|Not run|Outcome unknown)\s*:\s*)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"^(?:(?:Error|Refused(?: before running)?|Denied|Not run|Outcome unknown)\s*:\s*)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeoutMilliseconds)]
     private static partial Regex ReasonPrefix();
 
-    [GeneratedRegex(@"^(?:please\s+)?(?:what\s+are|show(?:\s+me)?|list|read)\s+(?:all\s+)?my\s+notes\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"^(?:please\s+)?(?:what\s+are|show(?:\s+me)?|list|read)\s+(?:all\s+)?my\s+notes\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeoutMilliseconds)]
     private static partial Regex ReadNotes();
 
-    [GeneratedRegex(@"^(?:please\s+)?(?:note|remember)(?:\s+that|\s*:)\s*(?<text>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, 100)]
+    [GeneratedRegex(@"^(?:please\s+)?(?:note|remember)(?:\s+that|\s*:)\s*(?<text>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, MatchTimeoutMilliseconds)]
     private static partial Regex WriteNote();
 
-    [GeneratedRegex(@"^(?:please\s+)?(?:e-?mail|send\s+(?:an\s+)?e-?mail\s+to)\s+(?<to>[^\s@<>,;:]+@[^\s@<>,;:]+?)[,:]?\s+(?:that\s+|saying\s+)?(?<body>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, 100)]
+    [GeneratedRegex(@"^(?:please\s+)?(?:e-?mail|send\s+(?:an\s+)?e-?mail\s+to)\s+(?<to>[^\s@<>,;:]+@[^\s@<>,;:]+?)[,:]?\s+(?:that\s+|saying\s+)?(?<body>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, MatchTimeoutMilliseconds)]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"^(?:please\s+)?post\s+(?<message>\S.*?)\s+to\s+(?:(?:this|the|our|my)\s+webhook|(?:the\s+webhook\s+(?:at\s+)?)?(?<url>https?://[^\s]+?))\s*[.!]?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, 100)]
+    [GeneratedRegex(@"^(?:please\s+)?post\s+(?<message>\S.*?)\s+to\s+(?:(?:this|the|our|my)\s+webhook|(?:the\s+webhook\s+(?:at\s+)?)?(?<url>https?://[^\s]+?))\s*[.!]?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, MatchTimeoutMilliseconds)]
     private static partial Regex Webhook();
 }
