@@ -40,7 +40,11 @@ internal static class ApiReferencePage
             ? $"default-src 'none'; script-src 'self' 'nonce-{Nonce(context)}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : null;
 
-    /// <summary>This response's script nonce: 128 random bits, made once per request.</summary>
+    /// <summary>
+    /// This response's script nonce: 128 random bits in hex, made once per request. Hex rather than base64, whose '+'
+    /// and '/' Scalar's page writes HTML-encoded: a browser decodes them, but a reader of the page source should see
+    /// the same nonce as in the policy.
+    /// </summary>
     private static string Nonce(HttpContext context)
     {
         if (context.Items[NonceItem] is string nonce)
@@ -48,7 +52,7 @@ internal static class ApiReferencePage
             return nonce;
         }
 
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         context.Items[NonceItem] = nonce;
         return nonce;
     }

@@ -40,7 +40,7 @@ public sealed partial class ApiReferencePageTests : IAsyncLifetime
         var html = await page.Content.ReadAsStringAsync(Ct);
         var scripts = ScriptTag().Matches(html);
         Assert.NotEmpty(scripts);
-        Assert.All(scripts, s => Assert.Contains($"nonce=\"{nonce}\"", s.Value, StringComparison.Ordinal));
+        Assert.All(scripts, s => Assert.Contains($"nonce=\"{nonce}\"", WebUtility.HtmlDecode(s.Value), StringComparison.Ordinal));
         Assert.DoesNotContain("://", html, StringComparison.Ordinal);
         Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
 

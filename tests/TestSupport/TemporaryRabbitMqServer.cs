@@ -23,7 +23,7 @@ public sealed class TemporaryRabbitMqServer : IAsyncDisposable
 
     private readonly string _root;
     private readonly string _nodeName;
-    private readonly int _distributionPort;
+    private int _distributionPort;
     private readonly int _portMapperPort;
     private Process? _server;
 
@@ -32,7 +32,6 @@ public sealed class TemporaryRabbitMqServer : IAsyncDisposable
         _root = root;
         _nodeName = $"platform-test-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}@localhost";
         Port = FreePortOutsideCliRange();
-        _distributionPort = FreePortOutsideCliRange();
         _portMapperPort = FreePortOutsideCliRange();
         Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
     }
@@ -106,6 +105,9 @@ public sealed class TemporaryRabbitMqServer : IAsyncDisposable
             return;
         }
 
+        // A fresh distribution port on every start: only the AMQP port must survive a restart, and while the node was
+        // down the old one may have become some outgoing connection's ephemeral port (seen once: dist_port_already_used).
+        _distributionPort = FreePortOutsideCliRange();
         var start = new ProcessStartInfo(Path.Combine(BinDirectory, "rabbitmq-server"))
         {
             RedirectStandardOutput = true,
