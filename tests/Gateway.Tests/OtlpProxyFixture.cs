@@ -28,6 +28,10 @@ public sealed class OtlpProxyFixture : ProxyFixture
             ["Platform:Telemetry:OtlpProtocol"] = "http",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+
+            // The SDK hears the Orleans spans of every silo in this test process, not only this gateway's; a queue of the
+            // default 2,048 spans overflows under the whole suite and drops some of this test's.
+            ["OTEL_BSP_MAX_QUEUE_SIZE"] = "262144",
         };
     }
 }

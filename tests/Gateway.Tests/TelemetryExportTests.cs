@@ -24,7 +24,9 @@ public sealed class TelemetryExportTests(OtlpProxyFixture proxy) : IClassFixture
 
         await workspace.Chat().CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct);
 
-        var traces = await ArrivedAsync("/v1/traces", "/v1/chat/completions");
+        // The request's span and its grain calls' spans may come in different batches: wait for both.
+        await ArrivedAsync("/v1/traces", "/v1/chat/completions");
+        var traces = await ArrivedAsync("/v1/traces", "IBudgetGrain");
         var metrics = await ArrivedAsync("/v1/metrics", "platform.budget.spent");
         Assert.All(proxy.Collector.Requests, r => Assert.Equal("application/x-protobuf", r.Header("content-type")));
 
